@@ -1,0 +1,60 @@
+package io.persistiqsync;
+
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.component.http.HttpComponent;
+
+import io.persistiqsync.api.ApiKeyInterceptor;
+import io.persistiqsync.api.ApiResponses;
+import io.persistiqsync.api.RatePacer;
+import io.persistiqsync.api.RetryPolicies;
+import io.persistiqsync.api.Secrets;
+import io.persistiqsync.state.RecordStateRepository;
+import io.persistiqsync.sync.CacheWriter;
+import io.persistiqsync.sync.RecordBatchStrategy;
+import io.persistiqsync.sync.RecordShaper;
+import io.persistiqsync.sync.StreamSync;
+import io.persistiqsync.sync.SyncSession;
+
+/**
+ * Binds the beans the routes call by name, built from {@link SyncSettings}, and sets up the HTTP
+ * client: timeouts, and the key added only for the API host.
+ */
+public class SyncConfiguration implements CamelConfiguration {
+
+    @Override
+    public void configure(CamelContext context) throws Exception {
+        SyncSettings settings = SyncSettings.from(context.getPropertiesComponent());
+        Secrets secrets = new Secrets(settings.apiKey());
+        RatePacer pacer = new RatePacer(settings.maxRequestsPerMinute(), settings.rateLimitFallbackWait());
+        SyncSession session = new SyncSession(settings);
+        RecordStateRepository recordState = new RecordStateRepository(session::store);
+        CacheWriter writer = new CacheWriter(session, recordState, settings.pagesPerCommit());
+
+        bind(context, "syncSettings", settings);
+        bind(context, "secrets", secrets);
+        bind(context, "ratePacer", pacer);
+        bind(context, "apiResponses", new ApiResponses(pacer, secrets));
+        bind(context, "rateLimitRetryPolicy", RetryPolicies.rateLimit(settings));
+        bind(context, "backoffRetryPolicy", RetryPolicies.backoff(settings));
+        bind(context, "syncSession", session);
+        bind(context, "recordState", recordState);
+        bind(context, "recordShaper", new RecordShaper());
+        bind(context, "recordBatch", new RecordBatchStrategy());
+        bind(context, "cacheWriter", writer);
+        bind(context, "streamSync", new StreamSync(settings, session, recordState, writer, pacer, secrets));
+
+        ApiKeyInterceptor auth = new ApiKeyInterceptor(settings.baseUrl(), settings.apiKey());
+        for (String scheme : new String[] {"http", "https"}) {
+            HttpComponent http = context.getComponent(scheme, HttpComponent.class);
+            http.setHttpClientConfigurer(auth);
+            http.setConnectTimeout(settings.connectTimeout().toMillis());
+            http.setResponseTimeout(settings.responseTimeout().toMillis());
+            http.setSoTimeout(settings.responseTimeout().toMillis());
+        }
+    }
+
+    private static void bind(CamelContext context, String name, Object bean) {
+        context.getRegistry().bind(name, bean);
+    }
+}

@@ -1,0 +1,138 @@
+package io.persistiqsync;
+
+import java.net.URI;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Function;
+
+import org.apache.camel.spi.PropertiesComponent;
+
+/**
+ * Every setting the product reads, typed and checked once at start. A bad value fails here with a
+ * one-line message that names the key, instead of surfacing later as an odd error in the middle of a sync.
+ */
+public record SyncSettings(
+        String apiKey,
+        URI baseUrl,
+        List<String> streams,
+        int maxRequestsPerMinute,
+        int maxAttempts,
+        Duration retryInitialDelay,
+        Duration retryMaxDelay,
+        Duration rateLimitFallbackWait,
+        Duration connectTimeout,
+        Duration responseTimeout,
+        int maxPages,
+        String cacheUrl,
+        String cacheUser,
+        String cachePassword,
+        String cacheSchema,
+        int pagesPerCommit,
+        String cron,
+        Duration watermarkOverlap,
+        Duration fullPassInterval,
+        int shutdownTimeoutSeconds) {
+
+    public static SyncSettings from(PropertiesComponent properties) {
+        Reader r = new Reader(properties);
+        URI baseUrl = r.get("persistiq.base-url", SyncSettings::parseBaseUrl);
+        return new SyncSettings(
+                r.text("persistiq.api-key"),
+                baseUrl,
+                r.get("persistiq.streams", v -> Arrays.stream(v.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList()),
+                r.positiveInt("persistiq.max-requests-per-minute"),
+                r.positiveInt("persistiq.max-attempts"),
+                r.millis("persistiq.retry-initial-delay"),
+                r.millis("persistiq.retry-max-delay"),
+                r.millis("persistiq.rate-limit-fallback-wait"),
+                r.millis("persistiq.connect-timeout"),
+                r.millis("persistiq.response-timeout"),
+                r.positiveInt("persistiq.max-pages"),
+                r.get("cache.url", v -> {
+                    if (!v.startsWith("jdbc:")) throw new IllegalArgumentException("a JDBC URL starting with jdbc: is expected");
+                    return v;
+                }),
+                r.text("cache.user"),
+                r.text("cache.password"),
+                r.text("cache.schema"),
+                r.positiveInt("cache.pages-per-commit"),
+                r.get("sync.cron", SyncSettings::checkCron),
+                r.get("sync.watermark-overlap", Duration::parse),
+                r.get("sync.full-pass-interval", Duration::parse),
+                r.positiveInt("shutdown.timeout"));
+    }
+
+    /** The PersistIQ host is reached over https; plain http only for a simulator on loopback. */
+    static URI parseBaseUrl(String value) {
+        URI uri = URI.create(value.endsWith("/") ? value.substring(0, value.length() - 1) : value);
+        if (uri.getHost() == null || uri.getScheme() == null) {
+            throw new IllegalArgumentException("not an absolute URL");
+        }
+        boolean loopback = uri.getHost().equals("localhost") || uri.getHost().startsWith("127.") || uri.getHost().equals("[::1]");
+        if (!uri.getScheme().equals("https") && !(uri.getScheme().equals("http") && loopback)) {
+            throw new IllegalArgumentException("must be https (plain http is allowed only on loopback)");
+        }
+        if (uri.getRawQuery() != null || (uri.getPath() != null && !uri.getPath().isEmpty())) {
+            throw new IllegalArgumentException("give the host only, e.g. https://api.persistiq.com");
+        }
+        return uri;
+    }
+
+    static String checkCron(String value) {
+        try {
+            new org.quartz.CronExpression(value);
+            return value;
+        } catch (java.text.ParseException e) {
+            throw new IllegalArgumentException("not a Quartz cron expression (" + e.getMessage() + ")");
+        }
+    }
+
+    public boolean hasApiKey() {
+        return apiKey != null && !apiKey.isBlank();
+    }
+
+    /** Reads one key at a time so that every failure names its key. */
+    private record Reader(PropertiesComponent properties) {
+        String text(String key) {
+            return properties.resolveProperty(key).map(String::trim).orElse("");
+        }
+
+        <T> T get(String key, Function<String, T> parse) {
+            String value = text(key);
+            if (value.isEmpty()) throw new ConfigurationException(key, "is required");
+            try {
+                return parse.apply(value);
+            } catch (ConfigurationException e) {
+                throw e;
+            } catch (IllegalArgumentException | DateTimeParseException e) {
+                throw new ConfigurationException(key, "'" + value + "' " + e.getMessage());
+            }
+        }
+
+        int positiveInt(String key) {
+            return get(key, v -> {
+                int n;
+                try {
+                    n = Integer.parseInt(v);
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("is not a whole number");
+                }
+                if (n <= 0) throw new IllegalArgumentException("must be greater than 0");
+                return n;
+            });
+        }
+
+        Duration millis(String key) {
+            return Duration.ofMillis(positiveInt(key));
+        }
+    }
+
+    /** A setting with a bad or missing value. */
+    public static class ConfigurationException extends RuntimeException {
+        public ConfigurationException(String key, String problem) {
+            super("configuration: " + key + " " + problem);
+        }
+    }
+}

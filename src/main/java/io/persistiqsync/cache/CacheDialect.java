@@ -1,0 +1,61 @@
+package io.persistiqsync.cache;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+
+import io.persistiqsync.api.FieldType;
+
+/**
+ * What differs between cache databases. Everything else (table shapes, state, runs) is plain SQL in
+ * {@link CacheStore}. Rows travel as text into an all-text staging table and are cast on the way into
+ * the stream table, so a dialect needs only types, a bulk path and an upsert.
+ */
+public interface CacheDialect {
+
+    /** Chooses the dialect from the JDBC URL: DuckDB, PostgreSQL, or standard SQL for anything else. */
+    static CacheDialect forUrl(String jdbcUrl) {
+        if (jdbcUrl.startsWith("jdbc:duckdb:")) return new DuckDbDialect();
+        if (jdbcUrl.startsWith("jdbc:postgresql:")) return new PostgresDialect();
+        return new GenericJdbcDialect();
+    }
+
+    String name();
+
+    /** The schema tables land in when cache.schema is empty (null: whatever the connection uses). */
+    String defaultSchema();
+
+    String sqlType(FieldType type);
+
+    /** Loads text rows into the staging table the fastest way the database has. */
+    void bulkLoad(Connection connection, String schema, String table, List<String> columns, List<String[]> rows) throws SQLException;
+
+    /**
+     * Inserts or updates every staged row into the table, keyed by the key columns.
+     *
+     * @param selectColumns per target column, the SQL expression reading it from the stage {@code s}
+     */
+    String upsert(String qualifiedTable, String qualifiedStage, List<String> keyColumns, List<String> targetColumns, List<String> selectColumns);
+
+    /** SQL that changes a column to a wider type, keeping its values. */
+    String alterColumnType(String qualifiedTable, String column, FieldType type);
+
+    /** Exports a query's result as Parquet or CSV, when the database can do it itself; else null. */
+    default String copyToFile(String query, String path, String format) {
+        return null;
+    }
+
+    /** Quotes an identifier: every name that reaches SQL passes here, data-made names included. */
+    default String quote(String identifier) {
+        return '"' + identifier.replace("\"", "\"\"") + '"';
+    }
+
+    /** schema.table, quoted; no schema = the connection's default one. */
+    default String qualified(String schema, String table) {
+        return (schema == null || schema.isEmpty() ? "" : quote(schema) + ".") + quote(table);
+    }
+
+    default String cast(String expression, FieldType type) {
+        return "CAST(" + expression + " AS " + sqlType(type) + ")";
+    }
+}

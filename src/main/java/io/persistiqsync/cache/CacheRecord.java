@@ -1,0 +1,31 @@
+package io.persistiqsync.cache;
+
+import java.util.Map;
+
+/**
+ * One API record shaped for the cache: its id, its content hash and its column values as text
+ * (the database casts them to the column types), or the reason it cannot be stored.
+ *
+ * @param stream    the stream it belongs to
+ * @param id        the record's id (null when the record has none)
+ * @param hash      content hash of the record as the API sent it
+ * @param values    column name -> value as text (null for SQL NULL)
+ * @param rawJson   the record as the API sent it
+ * @param rejection why it cannot be stored, or null when it can
+ */
+public record CacheRecord(String stream, String id, String hash, Map<String, String> values, String rawJson, String rejection) {
+
+    public boolean isAccepted() {
+        return rejection == null;
+    }
+
+    /** The key the idempotent repository remembers: stream, id and content hash. */
+    public String getStateKey() {
+        return stream + "/" + id + "/" + hash;
+    }
+
+    /** Simple-language friendly form of {@link #isAccepted()}. */
+    public boolean getAccepted() {
+        return isAccepted();
+    }
+}

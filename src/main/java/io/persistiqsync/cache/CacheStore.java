@@ -1,0 +1,287 @@
+package io.persistiqsync.cache;
+
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+
+import io.persistiqsync.api.FieldType;
+import io.persistiqsync.api.StreamDefinition;
+import io.persistiqsync.cache.StreamColumns.Column;
+
+/**
+ * One open connection to the cache database, with the SQL every dialect shares: stream tables that
+ * grow with the data, staged bulk upserts, rejected records. The connection runs in manual-commit mode:
+ * callers commit whole batches (data, record state and checkpoint together) so no half-written batch
+ * is ever visible. Opened for one sync and closed after it: a DuckDB file stays free between syncs.
+ */
+public class CacheStore implements AutoCloseable {
+    public static final String SYNCED_AT = "_synced_at";
+    public static final String SYNC_ID = "_sync_id";
+    public static final String DELETED_AT = "_deleted_at";
+    private static final DateTimeFormatter SQL_TIMESTAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSSxxx").withZone(ZoneOffset.UTC);
+
+    private final Connection connection;
+    private final CacheDialect dialect;
+    private final String schema;
+    private final Map<String, Set<String>> tableColumns = new HashMap<>();
+    private final Map<String, List<String>> stageShapes = new HashMap<>();
+
+    private CacheStore(Connection connection, CacheDialect dialect, String schema) {
+        this.connection = connection;
+        this.dialect = dialect;
+        this.schema = schema;
+    }
+
+    /** Opens the cache named by the JDBC URL and makes sure its bookkeeping tables exist. */
+    public static CacheStore open(String url, String user, String password, String schema) throws SQLException {
+        Properties props = new Properties();
+        if (user != null && !user.isEmpty()) props.setProperty("user", user);
+        if (password != null && !password.isEmpty()) props.setProperty("password", password);
+        CacheDialect dialect = CacheDialect.forUrl(url);
+        Connection connection = DriverManager.getConnection(url, props);
+        try {
+            connection.setAutoCommit(false);
+            CacheStore store = new CacheStore(connection, dialect, schema == null || schema.isEmpty() ? null : schema);
+            store.createBookkeeping();
+            return store;
+        } catch (SQLException | RuntimeException e) {
+            connection.close();
+            throw e;
+        }
+    }
+
+    private void createBookkeeping() throws SQLException {
+        if (schema != null) execute("CREATE SCHEMA IF NOT EXISTS " + dialect.quote(schema));
+        execute(ddl("_record_state", "stream {TEXT} NOT NULL, id {TEXT} NOT NULL, hash {TEXT}, seen_pass {INTEGER}, PRIMARY KEY (stream, id)"));
+        execute(ddl("_stream_state", "stream {TEXT} PRIMARY KEY, watermark {INTEGER}, last_full_pass {INTEGER}, pass_id {INTEGER},"
+                + " pass_mode {TEXT}, pass_started {INTEGER}, pass_filter {TEXT}, checkpoint_partition {TEXT}, checkpoint_page {INTEGER}"));
+        execute(ddl("_sync_runs", "id {INTEGER} PRIMARY KEY, stream {TEXT} NOT NULL, mode {TEXT}, started_at {TIMESTAMP}, finished_at {TIMESTAMP},"
+                + " status {TEXT}, records_new {INTEGER}, records_changed {INTEGER}, records_unchanged {INTEGER}, records_deleted {INTEGER},"
+                + " records_rejected {INTEGER}, pages {INTEGER}, requests {INTEGER}, error {TEXT}"));
+        execute(ddl("_fields", "stream {TEXT} NOT NULL, field {TEXT} NOT NULL, column_name {TEXT} NOT NULL, column_type {TEXT} NOT NULL,"
+                + " position {INTEGER}, PRIMARY KEY (stream, field)"));
+        execute(ddl("_rejected", "stream {TEXT} NOT NULL, record_id {TEXT}, raw_json {TEXT}, reason {TEXT}, sync_id {INTEGER}, rejected_at {TIMESTAMP}"));
+        connection.commit();
+    }
+
+    private String ddl(String table, String columns) {
+        for (FieldType t : FieldType.values()) columns = columns.replace("{" + t + "}", dialect.sqlType(t));
+        return "CREATE TABLE IF NOT EXISTS " + table(table) + " (" + columns + ")";
+    }
+
+    public Connection connection() {
+        return connection;
+    }
+
+    public CacheDialect dialect() {
+        return dialect;
+    }
+
+    /** The quoted, schema-qualified name of a table. */
+    public String table(String name) {
+        return dialect.qualified(schema, name);
+    }
+
+    public static String timestamp(Instant instant) {
+        return SQL_TIMESTAMP.format(instant);
+    }
+
+    public void commit() throws SQLException {
+        connection.commit();
+    }
+
+    public void rollback() throws SQLException {
+        connection.rollback();
+    }
+
+    public void execute(String sql) throws SQLException {
+        try (Statement s = connection.createStatement()) {
+            s.execute(sql);
+        }
+    }
+
+    public int update(String sql, Object... params) throws SQLException {
+        try (PreparedStatement s = prepare(sql, params)) {
+            return s.executeUpdate();
+        }
+    }
+
+    public <T> List<T> query(String sql, RowMapper<T> mapper, Object... params) throws SQLException {
+        try (PreparedStatement s = prepare(sql, params); ResultSet rs = s.executeQuery()) {
+            List<T> out = new ArrayList<>();
+            while (rs.next()) out.add(mapper.map(rs));
+            return out;
+        }
+    }
+
+    private PreparedStatement prepare(String sql, Object... params) throws SQLException {
+        PreparedStatement s = connection.prepareStatement(sql);
+        for (int i = 0; i < params.length; i++) s.setObject(i + 1, params[i]);
+        return s;
+    }
+
+    @FunctionalInterface
+    public interface RowMapper<T> {
+        T map(ResultSet rs) throws SQLException;
+    }
+
+    // --- stream tables ----------------------------------------------------------------------------
+
+    /** The stream's columns as the last sync left them ({@code _fields}) on top of its declared ones. */
+    public StreamColumns columns(StreamDefinition stream) throws SQLException {
+        List<Column> stored = query("SELECT field, column_name, column_type FROM " + table("_fields") + " WHERE stream = ? ORDER BY position",
+                rs -> new Column(rs.getString(1), rs.getString(2), FieldType.valueOf(rs.getString(3)), false), stream.name());
+        return new StreamColumns(stream, stored);
+    }
+
+    /** Creates the stream's table, adds new columns and widens changed ones; records them in _fields. */
+    public void applyColumnChanges(StreamDefinition stream, StreamColumns columns) throws SQLException {
+        List<Column> changes = columns.drainChanges();
+        if (changes.isEmpty()) return;
+        Set<String> existing = existingColumns(stream.name());
+        if (existing.isEmpty()) {
+            StringBuilder cols = new StringBuilder();
+            for (Column c : columns.all()) {
+                cols.append(dialect.quote(c.name())).append(' ').append(dialect.sqlType(c.type()));
+                if (c.name().equals(StreamDefinition.PRIMARY_KEY)) cols.append(" PRIMARY KEY");
+                cols.append(", ");
+            }
+            cols.append(dialect.quote(SYNCED_AT)).append(' ').append(dialect.sqlType(FieldType.TIMESTAMP)).append(", ")
+                    .append(dialect.quote(SYNC_ID)).append(' ').append(dialect.sqlType(FieldType.INTEGER)).append(", ")
+                    .append(dialect.quote(DELETED_AT)).append(' ').append(dialect.sqlType(FieldType.TIMESTAMP));
+            execute("CREATE TABLE " + table(stream.name()) + " (" + cols + ")");
+        } else {
+            Map<String, String> storedTypes = new HashMap<>();
+            for (String[] row : query("SELECT column_name, column_type FROM " + table("_fields") + " WHERE stream = ?",
+                    rs -> new String[] {rs.getString(1), rs.getString(2)}, stream.name())) {
+                storedTypes.put(row[0], row[1]);
+            }
+            for (Column c : changes) {
+                if (!existing.contains(c.name())) {
+                    execute("ALTER TABLE " + table(stream.name()) + " ADD COLUMN " + dialect.quote(c.name()) + " " + dialect.sqlType(c.type()));
+                } else if (storedTypes.containsKey(c.name()) && !storedTypes.get(c.name()).equals(c.type().name())) {
+                    execute(dialect.alterColumnType(table(stream.name()), c.name(), c.type()));
+                }
+            }
+        }
+        tableColumns.remove(stream.name());
+        List<Column> all = columns.all();
+        List<String[]> rows = new ArrayList<>();
+        for (int i = 0; i < all.size(); i++) {
+            Column c = all.get(i);
+            rows.add(new String[] {stream.name(), c.field(), c.name(), c.type().name(), Integer.toString(i)});
+        }
+        stageAndUpsert("_fields", List.of("stream", "field"), List.of("stream", "field", "column_name", "column_type", "position"),
+                List.of(FieldType.TEXT, FieldType.TEXT, FieldType.TEXT, FieldType.TEXT, FieldType.INTEGER), rows, List.of(), List.of());
+    }
+
+    /** Column names of a table as the database has them (empty when the table does not exist). */
+    public Set<String> existingColumns(String tableName) throws SQLException {
+        Set<String> known = tableColumns.get(tableName);
+        if (known != null) return known;
+        Set<String> out = new HashSet<>();
+        DatabaseMetaData meta = connection.getMetaData();
+        String schemaName = schema != null ? schema : dialect.defaultSchema();
+        try (ResultSet rs = meta.getColumns(null, schemaName, tableName, null)) {
+            while (rs.next()) {
+                if (tableName.equals(rs.getString("TABLE_NAME"))) out.add(rs.getString("COLUMN_NAME"));
+            }
+        }
+        if (!out.isEmpty()) tableColumns.put(tableName, out);
+        return out;
+    }
+
+    /** Inserts or updates records (the newest version of each), marking them written by this sync and live. */
+    public void upsertRecords(StreamDefinition stream, StreamColumns columns, Collection<CacheRecord> records, long syncId, Instant syncedAt)
+            throws SQLException {
+        if (records.isEmpty()) return;
+        List<Column> all = columns.all();
+        List<String[]> rows = new ArrayList<>(records.size());
+        for (CacheRecord r : records) {
+            String[] row = new String[all.size()];
+            for (int i = 0; i < row.length; i++) row[i] = r.values().get(all.get(i).name());
+            rows.add(row);
+        }
+        stageAndUpsert(stream.name(), List.of(StreamDefinition.PRIMARY_KEY), columns.names(), all.stream().map(Column::type).toList(), rows,
+                List.of(SYNCED_AT, SYNC_ID, DELETED_AT),
+                List.of(dialect.cast("'" + timestamp(syncedAt) + "'", FieldType.TIMESTAMP), Long.toString(syncId),
+                        dialect.cast("NULL", FieldType.TIMESTAMP)));
+    }
+
+    /**
+     * The bulk path: text rows into an all-text staging table (the dialect's fastest load), then one
+     * upsert that casts each column to its type, then the stage is emptied, all in the open transaction.
+     */
+    public void stageAndUpsert(String tableName, List<String> keys, List<String> columns, List<FieldType> types, List<String[]> rows,
+            List<String> extraColumns, List<String> extraValues) throws SQLException {
+        String stage = "_stage_" + tableName.replaceFirst("^_", "");
+        if (!columns.equals(stageShapes.get(stage))) {
+            execute("DROP TABLE IF EXISTS " + table(stage));
+            StringBuilder cols = new StringBuilder();
+            for (String c : columns) cols.append(cols.length() == 0 ? "" : ", ").append(dialect.quote(c)).append(' ').append(dialect.sqlType(FieldType.TEXT));
+            execute("CREATE TABLE " + table(stage) + " (" + cols + ")");
+            stageShapes.put(stage, List.copyOf(columns));
+        }
+        dialect.bulkLoad(connection, schema != null ? schema : dialect.defaultSchema(), stage, columns, rows);
+        List<String> targets = new ArrayList<>(columns);
+        List<String> selects = new ArrayList<>();
+        for (int i = 0; i < columns.size(); i++) {
+            String read = "s." + dialect.quote(columns.get(i));
+            selects.add(types.get(i) == FieldType.TEXT ? read : dialect.cast(read, types.get(i)));
+        }
+        targets.addAll(extraColumns);
+        selects.addAll(extraValues);
+        execute(dialect.upsert(table(tableName), table(stage), keys, targets, selects));
+        execute("DELETE FROM " + table(stage));
+    }
+
+    /** Records that cannot be stored, with their raw JSON and the reason, for a person to look at. */
+    public void reject(Collection<CacheRecord> rejected, long syncId, Instant at) throws SQLException {
+        if (rejected.isEmpty()) return;
+        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO " + table("_rejected")
+                + " (stream, record_id, raw_json, reason, sync_id, rejected_at) VALUES (?, ?, ?, ?, ?, "
+                + dialect.cast("?", FieldType.TIMESTAMP) + ")")) {
+            for (CacheRecord r : rejected) {
+                insert.setString(1, r.stream());
+                insert.setString(2, r.id());
+                insert.setString(3, r.rawJson());
+                insert.setString(4, r.rejection());
+                insert.setLong(5, syncId);
+                insert.setString(6, timestamp(at));
+                insert.addBatch();
+            }
+            insert.executeBatch();
+        }
+    }
+
+    /** Ids of the live records of a stream (the partitions of its child streams), in id order. */
+    public List<String> liveIds(String stream) throws SQLException {
+        if (existingColumns(stream).isEmpty()) return List.of();
+        return query("SELECT " + dialect.quote("id") + " FROM " + table(stream) + " WHERE " + dialect.quote(DELETED_AT) + " IS NULL ORDER BY 1",
+                rs -> rs.getString(1));
+    }
+
+    @Override
+    public void close() throws SQLException {
+        try {
+            if (!connection.isClosed()) connection.rollback();
+        } finally {
+            connection.close();
+        }
+    }
+}

@@ -1,0 +1,32 @@
+package io.persistiqsync.cache;
+
+import java.text.Normalizer;
+import java.util.Locale;
+
+/**
+ * Column names from field names. PersistIQ users name custom lead fields freely (spaces, quotes,
+ * unicode, SQL words), so names are normalised to lower snake case, and always quoted in SQL anyway.
+ */
+public final class ColumnNames {
+    /** PostgreSQL cuts identifiers at 63 bytes; stay under it even with a collision suffix. */
+    private static final int MAX_LENGTH = 48;
+
+    private ColumnNames() {
+    }
+
+    /** "First Name" -> first_name, "Société" -> societe, "x\"; drop table leads; --" -> x_drop_table_leads. */
+    public static String normalize(String fieldName) {
+        String ascii = Normalizer.normalize(fieldName, Normalizer.Form.NFKD).replaceAll("\\p{M}+", "");
+        String snake = ascii
+                .replaceAll("([\\p{Ll}\\d])(\\p{Lu})", "$1_$2")
+                .toLowerCase(Locale.ROOT)
+                .replaceAll("[^\\p{L}\\p{Nd}]+", "_")
+                .replaceAll("^_+|_+$", "");
+        if (snake.isEmpty()) snake = "field";
+        if (Character.isDigit(snake.charAt(0))) snake = "f_" + snake;
+        if (snake.codePointCount(0, snake.length()) > MAX_LENGTH) {
+            snake = snake.substring(0, snake.offsetByCodePoints(0, MAX_LENGTH));
+        }
+        return snake;
+    }
+}

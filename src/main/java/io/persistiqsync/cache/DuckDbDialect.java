@@ -1,0 +1,66 @@
+package io.persistiqsync.cache;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+
+import org.duckdb.DuckDBAppender;
+import org.duckdb.DuckDBConnection;
+
+import io.persistiqsync.api.FieldType;
+
+/** DuckDB (the default cache): rows go in through the Appender, DuckDB's bulk path. */
+public class DuckDbDialect implements CacheDialect {
+
+    @Override
+    public String name() {
+        return "duckdb";
+    }
+
+    @Override
+    public String defaultSchema() {
+        return "main";
+    }
+
+    @Override
+    public String sqlType(FieldType type) {
+        return switch (type) {
+            case TEXT -> "VARCHAR";
+            case BOOLEAN -> "BOOLEAN";
+            case INTEGER -> "BIGINT";
+            case NUMBER -> "DOUBLE";
+            case TIMESTAMP -> "TIMESTAMPTZ";
+            case JSON -> "JSON";
+        };
+    }
+
+    @Override
+    public void bulkLoad(Connection connection, String schema, String table, List<String> columns, List<String[]> rows) throws SQLException {
+        try (DuckDBAppender appender = connection.unwrap(DuckDBConnection.class).createAppender(schema == null ? "main" : schema, table)) {
+            for (String[] row : rows) {
+                appender.beginRow();
+                for (String value : row) {
+                    if (value == null) appender.appendNull();
+                    else appender.append(value);
+                }
+                appender.endRow();
+            }
+        }
+    }
+
+    @Override
+    public String upsert(String table, String stage, List<String> keyColumns, List<String> targetColumns, List<String> selectColumns) {
+        return OnConflictUpsert.sql(this, table, stage, keyColumns, targetColumns, selectColumns);
+    }
+
+    @Override
+    public String alterColumnType(String table, String column, FieldType type) {
+        return "ALTER TABLE " + table + " ALTER COLUMN " + quote(column) + " TYPE " + sqlType(type);
+    }
+
+    @Override
+    public String copyToFile(String query, String path, String format) {
+        String options = format.equals("parquet") ? "(FORMAT parquet)" : "(FORMAT csv, HEADER true)";
+        return "COPY (" + query + ") TO '" + path.replace("'", "''") + "' " + options;
+    }
+}

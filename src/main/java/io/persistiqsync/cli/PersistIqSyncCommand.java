@@ -1,0 +1,50 @@
+package io.persistiqsync.cli;
+
+import java.io.PrintWriter;
+
+import io.persistiqsync.SyncSettings.ConfigurationException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The command line: one class per command. Errors are one line; usage errors exit 2, failures 1. */
+@Command(name = "persistiq-sync", mixinStandardHelpOptions = true, version = "persistiq-sync 0.1.0",
+        description = "Keeps a PersistIQ account's data in a database you can query.",
+        subcommands = {CheckCommand.class, StreamsCommand.class, SyncCommand.class, RunCommand.class})
+public class PersistIqSyncCommand implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (check, streams, sync, run, status, export, simulate)");
+    }
+
+    public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
+        CommandLine cl = new CommandLine(new PersistIqSyncCommand());
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setParameterExceptionHandler((e, args) -> {
+            e.getCommandLine().getErr().println("error: " + e.getMessage() + " (see --help)");
+            return 2;
+        });
+        cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            commandLine.getErr().println("error: " + oneLine(e));
+            return 1;
+        });
+        return cl;
+    }
+
+    /** The message that says what went wrong: a configuration error wins over what wraps it. */
+    static String oneLine(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ConfigurationException || t instanceof IllegalArgumentException && t.getMessage() != null) {
+                return t.getMessage();
+            }
+        }
+        Throwable root = e;
+        while (root.getCause() != null) root = root.getCause();
+        String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+        return message.replaceAll("\\s+", " ");
+    }
+}

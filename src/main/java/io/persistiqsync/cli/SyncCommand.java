@@ -1,0 +1,100 @@
+package io.persistiqsync.cli;
+
+import java.io.PrintWriter;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+import io.persistiqsync.SyncRuntime;
+import io.persistiqsync.api.StreamCatalog;
+import io.persistiqsync.api.StreamDefinition;
+import io.persistiqsync.simulator.PersistIqSimulator;
+import io.persistiqsync.sync.StreamResult;
+import io.persistiqsync.sync.SyncReport;
+import io.persistiqsync.sync.SyncRequest;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** One sync of the selected streams, then exit; prints a summary per stream. */
+@Command(name = "sync", description = "Sync the selected streams into the cache once.")
+public class SyncCommand implements Callable<Integer> {
+    static final String NO_KEY = "error: no API key: set PERSISTIQ_API_KEY (or persistiq.api-key in application.properties),"
+            + " or use --demo to sync from the built-in simulator";
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--streams", split = ",", description = "Streams to sync (default: persistiq.streams).")
+    List<String> streams;
+
+    @Option(names = "--demo", description = "Start the built-in PersistIQ simulator on loopback and sync from it.")
+    boolean demo;
+
+    @Option(names = "--full-pass", description = "Read everything (not only changes) and mark records gone from the API as deleted.")
+    boolean fullPass;
+
+    @Option(names = "--full-refresh", description = "Forget state and watermark of the streams and rewrite them.")
+    boolean fullRefresh;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        if (streams != null) StreamCatalog.select(streams);
+        try (Demo demoApi = Demo.startIf(demo, out)) {
+            try (SyncRuntime runtime = SyncRuntime.start(demoApi.overrides())) {
+                if (!runtime.settings().hasApiKey()) {
+                    spec.commandLine().getErr().println(NO_KEY);
+                    return 1;
+                }
+                List<StreamDefinition> selected = StreamCatalog.select(streams != null ? streams : runtime.settings().streams());
+                SyncReport report = runtime.sync(new SyncRequest(selected, fullPass, fullRefresh));
+                print(report, out);
+                return report.succeeded() ? 0 : 1;
+            }
+        }
+    }
+
+    static void print(SyncReport report, PrintWriter out) {
+        if (report.skipped()) {
+            out.println("skipped: another sync is running");
+            return;
+        }
+        out.printf("%-16s %-13s %-10s %8s %8s %10s %8s %8s %6s %9s %8s%n", "stream", "mode", "status", "new", "changed", "unchanged",
+                "deleted", "rejected", "pages", "requests", "seconds");
+        for (StreamResult r : report.results()) {
+            out.printf("%-16s %-13s %-10s %8d %8d %10d %8d %8d %6d %9d %8.1f%n", r.stream(), r.mode() == null ? "-" : r.mode(), r.status(),
+                    r.created(), r.changed(), r.unchanged(), r.deleted(), r.rejected(), r.pages(), r.requests(), r.seconds());
+        }
+        for (StreamResult r : report.results()) {
+            if (r.error() != null) out.println(r.stream() + ": " + r.error());
+        }
+    }
+
+    /** --demo: the simulator on loopback, and the settings that point the sync at it. */
+    record Demo(PersistIqSimulator simulator) implements AutoCloseable {
+        static Demo startIf(boolean demo, PrintWriter out) {
+            if (!demo) return new Demo(null);
+            PersistIqSimulator simulator = PersistIqSimulator.start(io.persistiqsync.simulator.SimulatorSettings.defaults());
+            out.println("Demo mode: syncing from the built-in PersistIQ simulator at " + simulator.baseUrl()
+                    + " (made-up data, not the real API; no API key is used).");
+            return new Demo(simulator);
+        }
+
+        Map<String, String> overrides() {
+            Map<String, String> o = new HashMap<>();
+            if (simulator != null) {
+                o.put("persistiq.base-url", simulator.baseUrl().toString());
+                o.put("persistiq.api-key", simulator.apiKey());
+            }
+            return o;
+        }
+
+        @Override
+        public void close() {
+            if (simulator != null) simulator.close();
+        }
+    }
+}

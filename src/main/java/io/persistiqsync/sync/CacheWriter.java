@@ -1,0 +1,89 @@
+package io.persistiqsync.sync;
+
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.camel.Body;
+import org.apache.camel.ExchangeProperty;
+
+import io.persistiqsync.cache.CacheRecord;
+import io.persistiqsync.cache.CacheStore;
+import io.persistiqsync.state.RecordStateRepository;
+import io.persistiqsync.state.StreamStateStore;
+
+/**
+ * Writes batches: new and changed rows, the record state, rejected records and the checkpoint (the
+ * page reached) commit in one transaction every {@code cache.pages-per-commit} pages and at the end of
+ * each partition. A crash loses at most the uncommitted pages, which the next sync reads again.
+ */
+public class CacheWriter {
+    private final SyncSession session;
+    private final RecordStateRepository recordState;
+    private final int pagesPerCommit;
+
+    private final Map<String, CacheRecord> rows = new LinkedHashMap<>();
+    private final Map<String, String> seen = new LinkedHashMap<>();
+    private final List<CacheRecord> rejected = new ArrayList<>();
+    private int pages;
+
+    public CacheWriter(SyncSession session, RecordStateRepository recordState, int pagesPerCommit) {
+        this.session = session;
+        this.recordState = recordState;
+        this.pagesPerCommit = pagesPerCommit;
+    }
+
+    /** Takes one page's batch (an empty page has none: the body is then still the page). */
+    public void write(@Body Object body, @ExchangeProperty(StreamRun.PROPERTY) StreamRun run) throws SQLException {
+        if (body instanceof RecordBatch batch) {
+            for (RecordBatch.Entry e : batch.entries()) {
+                CacheRecord r = e.record();
+                if (!r.isAccepted()) {
+                    rejected.add(r);
+                    run.rejected++;
+                } else if (e.unchanged()) {
+                    run.unchanged++;
+                    if (run.fullPass()) seen.put(r.id(), r.hash());
+                } else {
+                    if (!rows.containsKey(r.id()) && recordState.isNew(r.id())) run.created++;
+                    else run.changed++;
+                    rows.put(r.id(), r);
+                    seen.put(r.id(), r.hash());
+                }
+            }
+        }
+        if (++pages >= pagesPerCommit) commit(run);
+    }
+
+    /** Commits what is pending with the checkpoint of the page reached. */
+    public void commit(@ExchangeProperty(StreamRun.PROPERTY) StreamRun run) throws SQLException {
+        CacheStore db = session.store();
+        try {
+            db.applyColumnChanges(run.stream(), run.columns());
+            db.upsertRecords(run.stream(), run.columns(), rows.values(), run.runId(), Instant.now());
+            recordState.write(run.stream().name(), seen, run.state().passId());
+            db.reject(rejected, run.runId(), Instant.now());
+            run.state(run.state().checkpoint(run.getPartition(), run.page()));
+            StreamStateStore.save(db, run.state());
+            db.commit();
+        } finally {
+            clear();
+        }
+    }
+
+    /** Drops what is pending (the run failed): the database rolls it back. */
+    public void discard() {
+        clear();
+    }
+
+    private void clear() {
+        rows.clear();
+        seen.clear();
+        rejected.clear();
+        pages = 0;
+        recordState.batchEnded();
+    }
+}

@@ -1,0 +1,96 @@
+package io.persistiqsync.sync;
+
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.persistiqsync.api.FieldType;
+import io.persistiqsync.cache.CacheStore;
+
+/** JSON values as the text the cache casts to each column type; values that do not fit are refused. */
+final class FieldValues {
+    private static final DateTimeFormatter SPACE_SEPARATED = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss[.SSSSSSSSS][.SSSSSS][.SSS]XXX");
+
+    private FieldValues() {
+    }
+
+    /** The narrowest type holding a value of an undeclared field (null for JSON null: no evidence yet). */
+    static FieldType typeOf(JsonNode value) {
+        if (value == null || value.isNull() || value.isMissingNode()) return null;
+        if (value.isBoolean()) return FieldType.BOOLEAN;
+        if (value.isIntegralNumber() && value.canConvertToLong()) return FieldType.INTEGER;
+        if (value.isNumber()) return FieldType.NUMBER;
+        if (value.isContainerNode()) return FieldType.JSON;
+        return FieldType.TEXT;
+    }
+
+    /** The value as text for a column of this type. */
+    static String toText(JsonNode value, FieldType type) throws BadValueException {
+        if (value == null || value.isNull() || value.isMissingNode()) return null;
+        return switch (type) {
+            case TEXT -> value.isValueNode() ? value.asText() : value.toString();
+            case JSON -> value.toString();
+            case BOOLEAN -> {
+                if (value.isBoolean()) yield Boolean.toString(value.booleanValue());
+                String t = value.asText().trim().toLowerCase();
+                if (value.isTextual() && (t.equals("true") || t.equals("false"))) yield t;
+                throw new BadValueException("expected a boolean, got " + shortly(value));
+            }
+            case INTEGER -> {
+                if (value.isIntegralNumber() && value.canConvertToLong()) yield value.asText();
+                if (value.isTextual() && value.asText().trim().matches("-?\\d{1,18}")) yield value.asText().trim();
+                throw new BadValueException("expected a whole number, got " + shortly(value));
+            }
+            case NUMBER -> {
+                if (value.isNumber()) yield value.asText();
+                try {
+                    if (value.isTextual()) yield Double.toString(Double.parseDouble(value.asText().trim()));
+                } catch (NumberFormatException ignored) {
+                    // falls through to the refusal below
+                }
+                throw new BadValueException("expected a number, got " + shortly(value));
+            }
+            case TIMESTAMP -> {
+                if (!value.isTextual()) throw new BadValueException("expected a date-time, got " + shortly(value));
+                yield CacheStore.timestamp(parseInstant(value.asText().trim()));
+            }
+        };
+    }
+
+    /** ISO-8601 as PersistIQ writes it (2014-07-09T15:08:44.000-07:00), with Z, or without an offset (UTC). */
+    static Instant parseInstant(String text) throws BadValueException {
+        try {
+            return OffsetDateTime.parse(text).toInstant();
+        } catch (DateTimeParseException e1) {
+            try {
+                return OffsetDateTime.parse(text, SPACE_SEPARATED).toInstant();
+            } catch (DateTimeParseException e2) {
+                try {
+                    return LocalDateTime.parse(text).toInstant(ZoneOffset.UTC);
+                } catch (DateTimeParseException e3) {
+                    throw new BadValueException("expected a date-time, got \"" + abbreviate(text) + "\"");
+                }
+            }
+        }
+    }
+
+    private static String shortly(JsonNode value) {
+        return abbreviate(value.toString());
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() > 60 ? text.substring(0, 60) + "..." : text;
+    }
+
+    /** A value that does not fit its declared column. */
+    static class BadValueException extends Exception {
+        BadValueException(String message) {
+            super(message);
+        }
+    }
+}

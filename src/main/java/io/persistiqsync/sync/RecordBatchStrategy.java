@@ -1,0 +1,29 @@
+package io.persistiqsync.sync;
+
+import org.apache.camel.AggregationStrategy;
+import org.apache.camel.Exchange;
+
+import io.persistiqsync.cache.CacheRecord;
+
+/**
+ * The aggregate half of split/aggregate: gathers a page's shaped records into one {@link RecordBatch},
+ * noting which the idempotent consumer let through as new or changed, so the page is written in one go.
+ */
+public class RecordBatchStrategy implements AggregationStrategy {
+    /** set by the routes on records the idempotent consumer let through (new or changed) */
+    static final String CHANGED = "recordChanged";
+
+    @Override
+    public Exchange aggregate(Exchange batchExchange, Exchange recordExchange) {
+        boolean unchanged = !recordExchange.getProperty(CHANGED, false, Boolean.class);
+        CacheRecord record = recordExchange.getMessage().getBody(CacheRecord.class);
+        if (batchExchange == null) {
+            RecordBatch batch = new RecordBatch();
+            batch.add(record, unchanged);
+            recordExchange.getMessage().setBody(batch);
+            return recordExchange;
+        }
+        batchExchange.getMessage().getBody(RecordBatch.class).add(record, unchanged);
+        return batchExchange;
+    }
+}

@@ -1,0 +1,75 @@
+package io.persistiqsync.sync;
+
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Map;
+
+import org.apache.camel.Body;
+import org.apache.camel.ExchangeProperty;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.persistiqsync.api.FieldType;
+import io.persistiqsync.api.StreamDefinition;
+import io.persistiqsync.cache.CacheRecord;
+import io.persistiqsync.cache.ColumnNames;
+import io.persistiqsync.cache.StreamColumns;
+import io.persistiqsync.cache.StreamColumns.Column;
+import io.persistiqsync.sync.FieldValues.BadValueException;
+
+/**
+ * Turns one API record into a {@link CacheRecord}: top-level fields become typed columns, nested
+ * objects JSON columns, a lead's {@code data} fields also {@code data__<name>} columns. Fields never
+ * seen before get a column; a record without an id, or with a documented field of the wrong type,
+ * is refused with the reason (it goes to {@code _rejected}, the sync goes on).
+ */
+public class RecordShaper {
+    static final String DATA_FIELD = "data";
+    static final String DATA_PREFIX = "data__";
+
+    public CacheRecord shape(@Body JsonNode record, @ExchangeProperty(StreamRun.PROPERTY) StreamRun run) {
+        StreamDefinition stream = run.stream();
+        String raw = record.toString();
+        if (!record.isObject()) return refused(stream, null, raw, "the record is not a JSON object");
+        JsonNode idNode = record.get(StreamDefinition.PRIMARY_KEY);
+        if (idNode == null || !idNode.isValueNode() || idNode.isNull() || idNode.asText().isBlank()) {
+            return refused(stream, null, raw, "the record has no id");
+        }
+        String id = idNode.asText();
+        StreamColumns columns = run.columns();
+        Map<String, String> values = new HashMap<>();
+        String field = null;
+        try {
+            for (Iterator<Map.Entry<String, JsonNode>> it = record.fields(); it.hasNext();) {
+                Map.Entry<String, JsonNode> entry = it.next();
+                field = entry.getKey();
+                Column column = columns.get(field);
+                if (column == null || !column.declared()) {
+                    FieldType type = FieldValues.typeOf(entry.getValue());
+                    if (type == null && column == null) continue;
+                    if (type != null) column = columns.observe(field, ColumnNames.normalize(field), type);
+                }
+                values.put(column.name(), FieldValues.toText(entry.getValue(), column.type()));
+            }
+            for (Map.Entry<String, String> derived : stream.derived().entrySet()) {
+                field = derived.getKey();
+                values.put(columns.get("derived." + field).name(), FieldValues.toText(record.at(derived.getValue()), FieldType.TEXT));
+            }
+            if (stream.flattenData() && record.path(DATA_FIELD).isObject()) {
+                for (Iterator<Map.Entry<String, JsonNode>> it = record.get(DATA_FIELD).fields(); it.hasNext();) {
+                    Map.Entry<String, JsonNode> entry = it.next();
+                    field = DATA_FIELD + "." + entry.getKey();
+                    Column column = columns.observe(field, DATA_PREFIX + ColumnNames.normalize(entry.getKey()), FieldType.TEXT);
+                    values.put(column.name(), FieldValues.toText(entry.getValue(), FieldType.TEXT));
+                }
+            }
+        } catch (BadValueException e) {
+            return refused(stream, id, raw, field + ": " + e.getMessage());
+        }
+        return new CacheRecord(stream.name(), id, ContentHash.of(record), values, raw, null);
+    }
+
+    private static CacheRecord refused(StreamDefinition stream, String id, String raw, String reason) {
+        return new CacheRecord(stream.name(), id, null, Map.of(), raw, reason);
+    }
+}

@@ -1,0 +1,171 @@
+package io.persistiqsync.sync;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.persistiqsync.api.StreamDefinition;
+import io.persistiqsync.cache.StreamColumns;
+import io.persistiqsync.state.StreamState;
+import io.persistiqsync.state.SyncRunLog.RunCounts;
+
+/**
+ * One stream's run within a sync: carried through the routes as the exchange property
+ * {@code streamRun}. Holds where paging stands and what has been counted.
+ */
+public class StreamRun {
+    public static final String PROPERTY = "streamRun";
+    public static final String INCREMENTAL = "incremental";
+    public static final String FULL_PASS = "full pass";
+    public static final String FULL_REFRESH = "full refresh";
+
+    private final StreamDefinition stream;
+    private final long runId;
+    private final String mode;
+    private final Instant startedAt;
+    private final StreamColumns columns;
+    private final long requestsAtStart;
+    private StreamState state;
+
+    private String partition;
+    private int page;
+    private Integer nextPage;
+    private List<String> pageIds = List.of();
+    private final List<String> gonePartitions = new ArrayList<>();
+
+    long created;
+    long changed;
+    long unchanged;
+    long deleted;
+    long rejected;
+    long pages;
+
+    public StreamRun(StreamDefinition stream, long runId, String mode, Instant startedAt, StreamState state, StreamColumns columns,
+            long requestsAtStart) {
+        this.stream = stream;
+        this.runId = runId;
+        this.mode = mode;
+        this.startedAt = startedAt;
+        this.state = state;
+        this.columns = columns;
+        this.requestsAtStart = requestsAtStart;
+    }
+
+    /** A run that only reads one page (check). */
+    public static StreamRun probe(StreamDefinition stream) {
+        StreamRun run = new StreamRun(stream, 0, INCREMENTAL, Instant.now(), StreamState.empty(stream.name()), null, 0);
+        run.startPartition(null, 1);
+        return run;
+    }
+
+    void startPartition(String partition, int firstPage) {
+        this.partition = partition;
+        this.page = firstPage;
+        this.nextPage = firstPage;
+    }
+
+    public StreamDefinition stream() {
+        return stream;
+    }
+
+    public String getStreamName() {
+        return stream.name();
+    }
+
+    public long runId() {
+        return runId;
+    }
+
+    public String mode() {
+        return mode;
+    }
+
+    /** A full pass or full refresh reads everything, so at its end the records it did not see are gone. */
+    public boolean fullPass() {
+        return !INCREMENTAL.equals(mode);
+    }
+
+    public Instant startedAt() {
+        return startedAt;
+    }
+
+    public StreamColumns columns() {
+        return columns;
+    }
+
+    public StreamState state() {
+        return state;
+    }
+
+    void state(StreamState state) {
+        this.state = state;
+    }
+
+    public String getPartition() {
+        return partition;
+    }
+
+    public int page() {
+        return page;
+    }
+
+    /** Whether the loop asks for another page. */
+    public boolean isHasNextPage() {
+        return nextPage != null;
+    }
+
+    void nextPage(Integer next) {
+        this.nextPage = next;
+    }
+
+    /** Moves on to the page the last answer pointed at. */
+    void advance() {
+        if (nextPage != null) page = nextPage;
+    }
+
+    boolean pageAdvancePending() {
+        return nextPage != null && nextPage != page;
+    }
+
+    public String getPagePath() {
+        return stream.pathFor(partition);
+    }
+
+    /** page=N and the incremental filter, URL-encoded (an offset's '+' must not turn into a space). */
+    public String getPageQuery() {
+        List<String> params = new ArrayList<>();
+        if (stream.paged()) params.add("page=" + page);
+        if (state.passFilter() != null && stream.filter().parameter != null) {
+            params.add(stream.filter().parameter + "=" + URLEncoder.encode(state.passFilter(), StandardCharsets.UTF_8));
+        }
+        return params.isEmpty() ? null : String.join("&", params);
+    }
+
+    public List<String> getPageIds() {
+        return pageIds;
+    }
+
+    void recordPageIds(List<String> ids) {
+        this.pageIds = ids;
+    }
+
+    void partitionGone(String reason) {
+        gonePartitions.add(partition + " (" + reason + ")");
+        nextPage = null;
+    }
+
+    public List<String> gonePartitions() {
+        return List.copyOf(gonePartitions);
+    }
+
+    /** Where the run stands, for error messages: "leads page 7" or "campaign_leads c_abc123 page 2". */
+    public String position() {
+        return stream.name() + (partition == null ? "" : " " + partition) + " page " + page;
+    }
+
+    public RunCounts counts(long requestsNow) {
+        return new RunCounts(created, changed, unchanged, deleted, rejected, pages, requestsNow - requestsAtStart);
+    }
+}

@@ -1,0 +1,280 @@
+package io.persistiqsync.sync;
+
+import java.net.URI;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+
+import org.apache.camel.Body;
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.persistiqsync.SyncSettings;
+import io.persistiqsync.api.ApiException;
+import io.persistiqsync.api.ApiRefusedException;
+import io.persistiqsync.api.PaginationException;
+import io.persistiqsync.api.RatePacer;
+import io.persistiqsync.api.Secrets;
+import io.persistiqsync.api.StreamDefinition;
+import io.persistiqsync.api.TransientApiException;
+import io.persistiqsync.cache.CacheStore;
+import io.persistiqsync.cache.ColumnNames;
+import io.persistiqsync.cache.StreamColumns;
+import io.persistiqsync.state.RecordStateRepository;
+import io.persistiqsync.state.StreamState;
+import io.persistiqsync.state.StreamStateStore;
+import io.persistiqsync.state.SyncRunLog;
+
+/**
+ * The life of one stream in a sync, step by step as sync-stream.camel.yaml calls it: choose the mode
+ * and open the run, walk the partitions and pages (checking each answer's envelope and where its
+ * next_page leads), and at the end record the outcome, marking deletes after a complete full pass.
+ */
+public class StreamSync {
+    private static final Logger LOG = LoggerFactory.getLogger(StreamSync.class);
+    /** updated_after / start_at as the contract shows them: 2017-10-17T07:37:00-07:00 */
+    static final DateTimeFormatter FILTER_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ssxxx").withZone(ZoneOffset.UTC);
+
+    private final SyncSettings settings;
+    private final SyncSession session;
+    private final RecordStateRepository recordState;
+    private final CacheWriter writer;
+    private final RatePacer pacer;
+    private final Secrets secrets;
+
+    public StreamSync(SyncSettings settings, SyncSession session, RecordStateRepository recordState, CacheWriter writer, RatePacer pacer,
+            Secrets secrets) {
+        this.settings = settings;
+        this.session = session;
+        this.recordState = recordState;
+        this.writer = writer;
+        this.pacer = pacer;
+        this.secrets = secrets;
+    }
+
+    /** Chooses the mode, opens the _sync_runs row and the pass, answers the partitions to read. */
+    public List<String> begin(@Body StreamDefinition stream, Exchange exchange) throws SQLException {
+        CacheStore db = session.store();
+        SyncRequest request = session.request();
+        Instant now = Instant.now();
+        SyncRunLog.markInterrupted(db, stream.name());
+        StreamState state = StreamStateStore.load(db, stream.name());
+        if (request.fullRefresh()) {
+            recordState.forget(stream.name());
+            state = state.forgotten();
+        }
+        boolean resume = state.passOpen();
+        String mode;
+        if (resume) mode = state.passMode();
+        else if (request.fullRefresh()) mode = StreamRun.FULL_REFRESH;
+        else if (fullPassDue(stream, state, request, now)) mode = StreamRun.FULL_PASS;
+        else mode = StreamRun.INCREMENTAL;
+
+        long runId = SyncRunLog.start(db, stream.name(), mode, now);
+        if (!resume) {
+            String filter = mode.equals(StreamRun.INCREMENTAL)
+                    ? FILTER_TIME.format(Instant.ofEpochMilli(state.watermark()).minus(settings.watermarkOverlap()))
+                    : null;
+            state = state.openPass(runId, mode, now.toEpochMilli(), filter);
+        }
+        StreamColumns columns = db.columns(stream);
+        if (stream.flattenData()) declareLeadFields(db, columns);
+        db.applyColumnChanges(stream, columns);
+        StreamStateStore.save(db, state);
+        db.commit();
+
+        StreamRun run = new StreamRun(stream, runId, mode, now, state, columns, pacer.requests());
+        exchange.setProperty(StreamRun.PROPERTY, run);
+        LOG.info("{}: {}{}{}", stream.name(), mode, resume ? " (resuming after page " + state.checkpointPage() + ")" : "",
+                state.passFilter() == null ? "" : " " + stream.filter().parameter + "=" + state.passFilter());
+        if (session.keyRefused()) throw new ApiRefusedException(401, "skipped: the API refused the key for an earlier stream");
+        return partitions(db, stream, state, resume);
+    }
+
+    private boolean fullPassDue(StreamDefinition stream, StreamState state, SyncRequest request, Instant now) {
+        return stream.filter() == StreamDefinition.IncrementalFilter.NONE
+                || request.fullPass()
+                || state.lastFullPass() == null
+                || state.watermark() == null
+                || Duration.between(Instant.ofEpochMilli(state.lastFullPass()), now).compareTo(settings.fullPassInterval()) >= 0;
+    }
+
+    /** Every lead field the account defines gets its data__ column, even before a lead has a value. */
+    private static void declareLeadFields(CacheStore db, StreamColumns columns) throws SQLException {
+        if (db.existingColumns("lead_fields").isEmpty()) return;
+        for (String name : db.query("SELECT " + db.dialect().quote("name") + " FROM " + db.table("lead_fields") + " WHERE "
+                + db.dialect().quote(CacheStore.DELETED_AT) + " IS NULL ORDER BY 1", rs -> rs.getString(1))) {
+            if (name != null) columns.observe(RecordShaper.DATA_FIELD + "." + name, RecordShaper.DATA_PREFIX + ColumnNames.normalize(name),
+                    io.persistiqsync.api.FieldType.TEXT);
+        }
+    }
+
+    /** One partition for a plain stream (""), one per live parent record for a child stream. */
+    private static List<String> partitions(CacheStore db, StreamDefinition stream, StreamState state, boolean resume) throws SQLException {
+        if (stream.parent() == null) return List.of("");
+        List<String> ids = db.liveIds(stream.parent());
+        if (!resume || state.checkpointPartition() == null) return ids;
+        List<String> remaining = new ArrayList<>();
+        for (String id : ids) if (id.compareTo(state.checkpointPartition()) >= 0) remaining.add(id);
+        return remaining;
+    }
+
+    /** Starts a partition at page 1, or just after the checkpoint when a pass resumes there. */
+    public void startPartition(@Body String partition, @ExchangeProperty(StreamRun.PROPERTY) StreamRun run) {
+        String p = partition.isEmpty() ? null : partition;
+        StreamState s = run.state();
+        boolean resumeHere = s.checkpointPage() > 0 && java.util.Objects.equals(p, s.checkpointPartition());
+        run.startPartition(p, resumeHere ? s.checkpointPage() + 1 : 1);
+    }
+
+    /** Checks an answer's envelope and decides the next page; the body stays the parsed page. */
+    public void acceptPage(@Body JsonNode page, @ExchangeProperty(StreamRun.PROPERTY) StreamRun run) {
+        StreamDefinition stream = run.stream();
+        if (page == null || !page.isObject()) throw new TransientApiException(200, "the answer is not a JSON object");
+        if ("error".equals(page.path("status").asText())) {
+            throw new TransientApiException(200, "the answer says status error: " + secrets.redact(page.path("error").toString()));
+        }
+        JsonNode records = page.get(stream.recordsKey());
+        if (records == null || !records.isArray()) {
+            throw new TransientApiException(200, "the answer has no '" + stream.recordsKey() + "' array");
+        }
+        List<String> ids = new ArrayList<>(records.size());
+        for (JsonNode r : records) {
+            JsonNode id = r.get(StreamDefinition.PRIMARY_KEY);
+            if (id != null && id.isValueNode() && !id.isNull()) ids.add(id.asText());
+        }
+        run.recordPageIds(ids);
+        run.pages++;
+        run.nextPage(stream.paged() ? nextPage(page, run) : null);
+    }
+
+    /**
+     * has_more and next_page, read defensively: has_more decides when present (else a non-null
+     * next_page means more); the page number is next_page's page= parameter (else the next one).
+     * We never request next_page itself: only its number, on the configured host.
+     */
+    private Integer nextPage(JsonNode page, StreamRun run) {
+        JsonNode hasMore = page.get("has_more");
+        JsonNode next = page.get("next_page");
+        boolean nextGiven = next != null && next.isTextual() && !next.asText().isBlank();
+        boolean more = hasMore != null && !hasMore.isNull() ? hasMore.asBoolean() || "true".equalsIgnoreCase(hasMore.asText()) : nextGiven;
+        if (!more) return null;
+        int number = run.page() + 1;
+        if (nextGiven) {
+            URI uri;
+            try {
+                uri = URI.create(next.asText().trim());
+            } catch (IllegalArgumentException e) {
+                throw new PaginationException("next_page is not a URL after " + run.position());
+            }
+            if (uri.getHost() != null && !uri.getHost().equalsIgnoreCase(settings.baseUrl().getHost())) {
+                LOG.warn("{}: next_page points at another host ({}); asking the configured host for the page instead", run.position(),
+                        uri.getHost());
+            }
+            Integer given = pageParameter(uri.getRawQuery());
+            if (given != null) number = given;
+        }
+        if (number <= run.page()) {
+            throw new PaginationException("next_page goes back to page " + number + " after " + run.position() + ": stopped to avoid a loop");
+        }
+        if (number > settings.maxPages()) {
+            throw new PaginationException(run.position() + ": more than persistiq.max-pages (" + settings.maxPages() + ") pages");
+        }
+        return number;
+    }
+
+    private static Integer pageParameter(String query) {
+        if (query == null) return null;
+        for (String param : query.split("&")) {
+            if (param.startsWith("page=")) {
+                try {
+                    return Integer.parseInt(param.substring(5));
+                } catch (NumberFormatException e) {
+                    return null;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** The records of the page, for the streaming split. */
+    public Iterator<JsonNode> records(@Body JsonNode page, @ExchangeProperty(StreamRun.PROPERTY) StreamRun run) {
+        return page.get(run.stream().recordsKey()).elements();
+    }
+
+    /** After the page is written: move on to the next one (the loop ends when there is none). */
+    public void nextPage(@ExchangeProperty(StreamRun.PROPERTY) StreamRun run) {
+        run.advance();
+    }
+
+    /** A child endpoint answered 404 (its campaign went away mid-sync): recorded, the stream goes on. */
+    public void partitionGone(Exchange exchange, @ExchangeProperty(StreamRun.PROPERTY) StreamRun run) {
+        Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        LOG.warn("{}: {}; skipped", run.position(), e == null ? "gone" : e.getMessage());
+        run.partitionGone(e == null ? "gone" : e.getMessage());
+    }
+
+    /** The stream read everything it set out to: commit, mark deletes after a full pass, close the run. */
+    public StreamResult finish(@ExchangeProperty(StreamRun.PROPERTY) StreamRun run) throws SQLException {
+        writer.commit(run);
+        CacheStore db = session.store();
+        Instant now = Instant.now();
+        if (run.fullPass()) {
+            run.deleted = recordState.markUnseenDeleted(run.stream().name(), run.state().passId(), run.runId(), CacheStore.timestamp(now));
+        }
+        run.state(run.state().closePass(run.fullPass()));
+        StreamStateStore.save(db, run.state());
+        String note = run.gonePartitions().isEmpty() ? null : "gone mid-sync: " + String.join(", ", run.gonePartitions());
+        SyncRunLog.finish(db, run.runId(), SyncRunLog.SUCCEEDED, run.counts(pacer.requests()), note, now);
+        db.commit();
+        return report(run, SyncRunLog.SUCCEEDED, note);
+    }
+
+    /** The stream failed: nothing uncommitted stays, the run is recorded with a one-line reason. */
+    public void fail(Exchange exchange) throws SQLException {
+        Throwable e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        StreamRun run = exchange.getProperty(StreamRun.PROPERTY, StreamRun.class);
+        StreamDefinition stream = exchange.getMessage().getBody(StreamDefinition.class);
+        if (e instanceof ApiRefusedException) session.keyRefused(true);
+        writer.discard();
+        CacheStore db = session.store();
+        db.rollback();
+        String where = run != null ? run.position() : stream != null ? stream.name() : "sync";
+        String reason = where + ": " + describe(e);
+        LOG.error("{} failed: {}", where, reason.substring(where.length() + 2));
+        if (run != null) {
+            SyncRunLog.finish(db, run.runId(), SyncRunLog.FAILED, run.counts(pacer.requests()), reason, Instant.now());
+            db.commit();
+            report(run, SyncRunLog.FAILED, reason);
+        } else if (stream != null) {
+            session.report().add(new StreamResult(stream.name(), null, SyncRunLog.FAILED, 0, 0, 0, 0, 0, 0, 0, 0, reason));
+        }
+    }
+
+    /** One line, no key: the API's own exceptions are already written that way; others get cleaned. */
+    private String describe(Throwable e) {
+        if (e == null) return "unknown failure";
+        if (e instanceof ApiException) return e.getMessage();
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) root = root.getCause();
+        String text = root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage());
+        return secrets.redact(text);
+    }
+
+    private StreamResult report(StreamRun run, String status, String error) {
+        var c = run.counts(pacer.requests());
+        StreamResult result = new StreamResult(run.stream().name(), run.mode(), status, c.created(), c.changed(), c.unchanged(), c.deleted(),
+                c.rejected(), c.pages(), c.requests(), Duration.between(run.startedAt(), Instant.now()).toMillis() / 1000.0, error);
+        session.report().add(result);
+        return result;
+    }
+}

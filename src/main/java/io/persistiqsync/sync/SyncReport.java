@@ -1,0 +1,36 @@
+package io.persistiqsync.sync;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** The outcome of one sync: a result per stream, or "skipped" when another sync was still running. */
+public class SyncReport {
+    private final List<StreamResult> results = new ArrayList<>();
+    private boolean skipped;
+
+    public static SyncReport skippedReport() {
+        SyncReport r = new SyncReport();
+        r.skipped = true;
+        return r;
+    }
+
+    synchronized void add(StreamResult result) {
+        results.add(result);
+    }
+
+    public synchronized List<StreamResult> results() {
+        return List.copyOf(results);
+    }
+
+    public boolean skipped() {
+        return skipped;
+    }
+
+    public boolean succeeded() {
+        return !skipped && results().stream().allMatch(StreamResult::succeeded);
+    }
+
+    public StreamResult result(String stream) {
+        return results().stream().filter(r -> r.stream().equals(stream)).findFirst().orElse(null);
+    }
+}

@@ -1,0 +1,103 @@
+package io.persistiqsync.sync;
+
+import java.sql.SQLException;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+
+import org.apache.camel.Body;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.persistiqsync.SyncSettings;
+import io.persistiqsync.api.StreamCatalog;
+import io.persistiqsync.api.StreamDefinition;
+import io.persistiqsync.cache.CacheStore;
+
+/**
+ * One sync at a time: holds the cache connection while a sync runs and only then (a DuckDB file is
+ * free for other tools between syncs). A sync asked for while another runs (a scheduled fire during
+ * a long sync, a JMX syncNow()) is skipped and counted, never run twice at once.
+ */
+public class SyncSession {
+    private static final Logger LOG = LoggerFactory.getLogger(SyncSession.class);
+
+    private final SyncSettings settings;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final AtomicLong skipped = new AtomicLong();
+    private volatile CacheStore store;
+    private volatile SyncRequest request;
+    private volatile SyncReport report;
+    private volatile boolean keyRefused;
+
+    public SyncSession(SyncSettings settings) {
+        this.settings = settings;
+    }
+
+    /** The request for a sync of the configured streams (what the schedule runs). */
+    public SyncRequest configuredRequest() {
+        return new SyncRequest(StreamCatalog.select(settings.streams()), false, false);
+    }
+
+    /** Starts a sync: takes the lock, opens the cache, answers the streams to sync (none when skipped). */
+    public List<StreamDefinition> open(@Body Object body) throws SQLException {
+        if (!lock.tryLock()) {
+            skipped.incrementAndGet();
+            LOG.warn("a sync is already running: this one is skipped");
+            return List.of();
+        }
+        try {
+            request = body instanceof SyncRequest r ? r : configuredRequest();
+            report = new SyncReport();
+            keyRefused = false;
+            store = CacheStore.open(settings.cacheUrl(), settings.cacheUser(), settings.cachePassword(), settings.cacheSchema());
+            return request.streams();
+        } catch (SQLException | RuntimeException e) {
+            lock.unlock();
+            throw new IllegalStateException("cannot open the cache " + CacheUrls.withoutCredentials(settings.cacheUrl()) + ": "
+                    + e.getMessage().replaceAll("\\s+", " "), e);
+        }
+    }
+
+    /** Ends the sync: closes the cache and answers the report (a skipped report if this sync never started). */
+    public SyncReport close() throws SQLException {
+        if (!lock.isHeldByCurrentThread()) return SyncReport.skippedReport();
+        try {
+            if (store != null) store.close();
+            return report;
+        } finally {
+            store = null;
+            lock.unlock();
+        }
+    }
+
+    public CacheStore store() {
+        CacheStore s = store;
+        if (s == null) throw new IllegalStateException("no sync is running");
+        return s;
+    }
+
+    public SyncRequest request() {
+        return request;
+    }
+
+    public SyncReport report() {
+        return report;
+    }
+
+    public boolean running() {
+        return lock.isLocked();
+    }
+
+    public long skipped() {
+        return skipped.get();
+    }
+
+    boolean keyRefused() {
+        return keyRefused;
+    }
+
+    void keyRefused(boolean refused) {
+        this.keyRefused = refused;
+    }
+}
