@@ -20,12 +20,19 @@ public record CacheRecord(String stream, String id, String hash, Map<String, Str
     }
 
     /** The key the idempotent repository remembers: stream, id and content hash. */
-    public String getStateKey() {
+    public String stateKey() {
         return stream + "/" + id + "/" + hash;
     }
 
-    /** Simple-language friendly form of {@link #isAccepted()}. */
-    public boolean getAccepted() {
-        return isAccepted();
+    // Identity equality: records are many and big; hashing their values (as Camel's bean cache does
+    // when a route calls a method on the body) would cost more than the rest of the shaping.
+    @Override
+    public boolean equals(Object other) {
+        return this == other;
+    }
+
+    @Override
+    public int hashCode() {
+        return System.identityHashCode(this);
     }
 }

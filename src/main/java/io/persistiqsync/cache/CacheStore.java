@@ -15,6 +15,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
@@ -40,11 +41,14 @@ public class CacheStore implements AutoCloseable {
     private final String schema;
     private final Map<String, Set<String>> tableColumns = new HashMap<>();
     private final Map<String, List<String>> stageShapes = new HashMap<>();
+    /** whether the database stores unquoted names in upper case (H2, Oracle, DB2: standard SQL) */
+    private final boolean upperCaseIdentifiers;
 
-    private CacheStore(Connection connection, CacheDialect dialect, String schema) {
+    private CacheStore(Connection connection, CacheDialect dialect, String schema) throws SQLException {
         this.connection = connection;
         this.dialect = dialect;
         this.schema = schema;
+        this.upperCaseIdentifiers = connection.getMetaData().storesUpperCaseIdentifiers();
     }
 
     /** Opens the cache named by the JDBC URL and makes sure its bookkeeping tables exist. */
@@ -76,6 +80,11 @@ public class CacheStore implements AutoCloseable {
         execute(ddl("_fields", "stream {TEXT} NOT NULL, field {TEXT} NOT NULL, column_name {TEXT} NOT NULL, column_type {TEXT} NOT NULL,"
                 + " position {INTEGER}, PRIMARY KEY (stream, field)"));
         execute(ddl("_rejected", "stream {TEXT} NOT NULL, record_id {TEXT}, raw_json {TEXT}, reason {TEXT}, sync_id {INTEGER}, rejected_at {TIMESTAMP}"));
+        // The staging tables of the bookkeeping upserts (shapes as RecordStateRepository.write and
+        // applyColumnChanges use them) are made now, outside any batch: some databases (H2, MySQL,
+        // Oracle) commit the open transaction on every DDL statement.
+        ensureStage("_record_state", bookkeepingColumns(List.of("stream", "id", "hash", "seen_pass")));
+        ensureStage("_fields", bookkeepingColumns(List.of("stream", "field", "column_name", "column_type", "position")));
         connection.commit();
     }
 
@@ -180,6 +189,8 @@ public class CacheStore implements AutoCloseable {
             }
         }
         tableColumns.remove(stream.name());
+        // the stream's stage too gets its shape here, before the batch's rows (see createBookkeeping)
+        ensureStage(stream.name(), columns.names());
         List<Column> all = columns.all();
         List<String[]> rows = new ArrayList<>();
         for (int i = 0; i < all.size(); i++) {
@@ -197,6 +208,8 @@ public class CacheStore implements AutoCloseable {
         Set<String> out = new HashSet<>();
         DatabaseMetaData meta = connection.getMetaData();
         String schemaName = schema != null ? schema : dialect.defaultSchema();
+        // generic databases: the connection's own schema, so a same-named table elsewhere is not seen
+        if (schemaName == null) schemaName = connection.getSchema();
         try (ResultSet rs = meta.getColumns(null, schemaName, tableName, null)) {
             while (rs.next()) {
                 if (tableName.equals(rs.getString("TABLE_NAME"))) out.add(rs.getString("COLUMN_NAME"));
@@ -229,14 +242,11 @@ public class CacheStore implements AutoCloseable {
      */
     public void stageAndUpsert(String tableName, List<String> keys, List<String> columns, List<FieldType> types, List<String[]> rows,
             List<String> extraColumns, List<String> extraValues) throws SQLException {
-        String stage = "_stage_" + tableName.replaceFirst("^_", "");
-        if (!columns.equals(stageShapes.get(stage))) {
-            execute("DROP TABLE IF EXISTS " + table(stage));
-            StringBuilder cols = new StringBuilder();
-            for (String c : columns) cols.append(cols.length() == 0 ? "" : ", ").append(dialect.quote(c)).append(' ').append(dialect.sqlType(FieldType.TEXT));
-            execute("CREATE TABLE " + table(stage) + " (" + cols + ")");
-            stageShapes.put(stage, List.copyOf(columns));
+        if (tableName.startsWith("_")) {
+            keys = bookkeepingColumns(keys);
+            columns = bookkeepingColumns(columns);
         }
+        String stage = ensureStage(tableName, columns);
         dialect.bulkLoad(connection, schema != null ? schema : dialect.defaultSchema(), stage, columns, rows);
         List<String> targets = new ArrayList<>(columns);
         List<String> selects = new ArrayList<>();
@@ -248,6 +258,28 @@ public class CacheStore implements AutoCloseable {
         selects.addAll(extraValues);
         execute(dialect.upsert(table(tableName), table(stage), keys, targets, selects));
         execute("DELETE FROM " + table(stage));
+    }
+
+    /** Makes the all-text staging table of a table in this shape, unless it has it already; answers its name. */
+    private String ensureStage(String tableName, List<String> columns) throws SQLException {
+        String stage = "_stage_" + tableName.replaceFirst("^_", "");
+        if (!columns.equals(stageShapes.get(stage))) {
+            execute("DROP TABLE IF EXISTS " + table(stage));
+            StringBuilder cols = new StringBuilder();
+            for (String c : columns) cols.append(cols.length() == 0 ? "" : ", ").append(dialect.quote(c)).append(' ').append(dialect.sqlType(FieldType.TEXT));
+            execute("CREATE TABLE " + table(stage) + " (" + cols + ")");
+            stageShapes.put(stage, List.copyOf(columns));
+        }
+        return stage;
+    }
+
+    /**
+     * Bookkeeping tables are made with unquoted column names (the state code reads them unquoted), so
+     * a database that folds unquoted names to upper case stores STREAM, ID, ...: quoted, they must be
+     * spelled the same way. Stream tables are always quoted and keep their lower-case names.
+     */
+    private List<String> bookkeepingColumns(List<String> names) {
+        return upperCaseIdentifiers ? names.stream().map(n -> n.toUpperCase(Locale.ROOT)).toList() : names;
     }
 
     /** Records that cannot be stored, with their raw JSON and the reason, for a person to look at. */

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 import io.persistiqsync.api.FieldType;
 import io.persistiqsync.api.StreamDefinition;
@@ -48,10 +49,15 @@ public class StreamColumns {
         return byField.get(field);
     }
 
-    /** The column for a field not declared by the stream, created or widened as its values need. */
-    public Column observe(String field, String baseName, FieldType type) {
+    /**
+     * The column for a field not declared by the stream, created or widened as its values need.
+     *
+     * @param columnName the name a new column gets, from the field name (only called for new fields)
+     */
+    public Column observe(String field, UnaryOperator<String> columnName, FieldType type) {
         Column known = byField.get(field);
         if (known == null) {
+            String baseName = columnName.apply(field);
             String name = baseName;
             for (int n = 2; names.contains(name); n++) name = baseName + "_" + n;
             known = new Column(field, name, type, false);

@@ -1,14 +1,19 @@
 package io.persistiqsync.simulator;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /** The one Jackson mapper of the simulator and the envelopes every answer is wrapped in (contract §2). */
 final class Json {
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    /** Writes emoji and other non-BMP characters as plain UTF-8, not as escaped surrogate pairs. */
+    private static final ObjectMapper MAPPER = JsonMapper.builder()
+            .enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8)
+            .build();
 
     private Json() {
     }

@@ -16,6 +16,8 @@ import io.persistiqsync.cache.CacheStore;
 final class FieldValues {
     private static final DateTimeFormatter SPACE_SEPARATED = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss[.SSSSSSSSS][.SSSSSS][.SSS]XXX");
 
+    private static final java.util.regex.Pattern WHOLE_NUMBER = java.util.regex.Pattern.compile("-?\\d{1,18}");
+
     private FieldValues() {
     }
 
@@ -43,7 +45,7 @@ final class FieldValues {
             }
             case INTEGER -> {
                 if (value.isIntegralNumber() && value.canConvertToLong()) yield value.asText();
-                if (value.isTextual() && value.asText().trim().matches("-?\\d{1,18}")) yield value.asText().trim();
+                if (value.isTextual() && WHOLE_NUMBER.matcher(value.asText().trim()).matches()) yield value.asText().trim();
                 throw new BadValueException("expected a whole number, got " + shortly(value));
             }
             case NUMBER -> {

@@ -6,6 +6,7 @@ import java.util.Map;
 
 import org.apache.camel.Body;
 import org.apache.camel.ExchangeProperty;
+import org.apache.camel.Headers;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -27,7 +28,16 @@ public class RecordShaper {
     static final String DATA_FIELD = "data";
     static final String DATA_PREFIX = "data__";
 
-    public CacheRecord shape(@Body JsonNode record, @ExchangeProperty(StreamRun.PROPERTY) StreamRun run) {
+    /** The header with the record's state key (absent for refused records): what the idempotent consumer checks. */
+    public static final String STATE_KEY = "recordStateKey";
+
+    public CacheRecord shape(@Body JsonNode record, @ExchangeProperty(StreamRun.PROPERTY) StreamRun run, @Headers Map<String, Object> headers) {
+        CacheRecord shaped = shape(record, run);
+        if (shaped.isAccepted()) headers.put(STATE_KEY, shaped.stateKey());
+        return shaped;
+    }
+
+    CacheRecord shape(JsonNode record, StreamRun run) {
         StreamDefinition stream = run.stream();
         String raw = record.toString();
         if (!record.isObject()) return refused(stream, null, raw, "the record is not a JSON object");
@@ -47,7 +57,7 @@ public class RecordShaper {
                 if (column == null || !column.declared()) {
                     FieldType type = FieldValues.typeOf(entry.getValue());
                     if (type == null && column == null) continue;
-                    if (type != null) column = columns.observe(field, ColumnNames.normalize(field), type);
+                    if (type != null) column = columns.observe(field, ColumnNames::normalize, type);
                 }
                 values.put(column.name(), FieldValues.toText(entry.getValue(), column.type()));
             }
@@ -59,7 +69,7 @@ public class RecordShaper {
                 for (Iterator<Map.Entry<String, JsonNode>> it = record.get(DATA_FIELD).fields(); it.hasNext();) {
                     Map.Entry<String, JsonNode> entry = it.next();
                     field = DATA_FIELD + "." + entry.getKey();
-                    Column column = columns.observe(field, DATA_PREFIX + ColumnNames.normalize(entry.getKey()), FieldType.TEXT);
+                    Column column = columns.observe(field, RecordShaper::dataColumn, FieldType.TEXT);
                     values.put(column.name(), FieldValues.toText(entry.getValue(), FieldType.TEXT));
                 }
             }
@@ -67,6 +77,11 @@ public class RecordShaper {
             return refused(stream, id, raw, field + ": " + e.getMessage());
         }
         return new CacheRecord(stream.name(), id, ContentHash.of(record), values, raw, null);
+    }
+
+    /** data.First Name -> data__first_name */
+    static String dataColumn(String dataField) {
+        return DATA_PREFIX + ColumnNames.normalize(dataField.substring(DATA_FIELD.length() + 1));
     }
 
     private static CacheRecord refused(StreamDefinition stream, String id, String raw, String reason) {

@@ -27,7 +27,6 @@ import io.persistiqsync.api.Secrets;
 import io.persistiqsync.api.StreamDefinition;
 import io.persistiqsync.api.TransientApiException;
 import io.persistiqsync.cache.CacheStore;
-import io.persistiqsync.cache.ColumnNames;
 import io.persistiqsync.cache.StreamColumns;
 import io.persistiqsync.state.RecordStateRepository;
 import io.persistiqsync.state.StreamState;
@@ -113,8 +112,7 @@ public class StreamSync {
         if (db.existingColumns("lead_fields").isEmpty()) return;
         for (String name : db.query("SELECT " + db.dialect().quote("name") + " FROM " + db.table("lead_fields") + " WHERE "
                 + db.dialect().quote(CacheStore.DELETED_AT) + " IS NULL ORDER BY 1", rs -> rs.getString(1))) {
-            if (name != null) columns.observe(RecordShaper.DATA_FIELD + "." + name, RecordShaper.DATA_PREFIX + ColumnNames.normalize(name),
-                    io.persistiqsync.api.FieldType.TEXT);
+            if (name != null) columns.observe(RecordShaper.DATA_FIELD + "." + name, RecordShaper::dataColumn, io.persistiqsync.api.FieldType.TEXT);
         }
     }
 

@@ -106,6 +106,11 @@ class SimulatorApiTest {
     }
 
     @Test
+    void emojiAreSentAsPlainUtf8() {
+        assertTrue(client.get("/v1/tags").body().contains("\"hot lead 🔥\""), "not as escaped surrogates");
+    }
+
+    @Test
     void usersCarryTheContractFieldsAndMailboxes() {
         List<JsonNode> users = client.readAll("/v1/users", "users");
 

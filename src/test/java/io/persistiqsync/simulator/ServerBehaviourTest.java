@@ -10,12 +10,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.persistiqsync.simulator.SimulatorClient.Response;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The API key, the rate limit and latency, over HTTP. */
-class AuthAndRateLimitTest {
+/** The API key, the rate limit, latency and parallel clients, over HTTP. */
+class ServerBehaviourTest {
 
     private PersistIqSimulator simulator;
     private SimulatorClient client;
@@ -119,6 +124,29 @@ class AuthAndRateLimitTest {
         assertEquals(429, client.get("/v1/users").status());
         simulator.setRateLimit(0, Duration.ofSeconds(60));
         assertEquals(200, client.get("/v1/users").status());
+    }
+
+    @Test
+    void parallelClientsAreServedAtOnce() {
+        start(SimulatorSettings.builder().latency(Duration.ofMillis(400)));
+        ExecutorService pool = Executors.newFixedThreadPool(12);
+        try {
+            long started = System.nanoTime();
+            List<Future<Response>> answers = new ArrayList<>();
+            for (int page = 1; page <= 12; page++) {
+                String path = "/v1/leads?page=" + page;
+                answers.add(pool.submit(() -> client.get(path)));
+            }
+            for (Future<Response> answer : answers) {
+                assertEquals(200, answer.get().status());
+            }
+            Duration took = Duration.ofNanos(System.nanoTime() - started);
+            assertTrue(took.toMillis() < 12 * 400 / 2, "12 answers of 400 ms each took " + took);
+        } catch (InterruptedException | ExecutionException e) {
+            throw new AssertionError(e);
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test
