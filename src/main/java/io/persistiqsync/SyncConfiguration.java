@@ -3,6 +3,7 @@ package io.persistiqsync;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.http.HttpComponent;
+import org.apache.camel.model.errorhandler.DefaultErrorHandlerDefinition;
 
 import io.persistiqsync.api.ApiKeyInterceptor;
 import io.persistiqsync.api.ApiResponses;
@@ -43,6 +44,13 @@ public class SyncConfiguration implements CamelConfiguration {
         bind(context, "recordBatch", new RecordBatchStrategy());
         bind(context, "cacheWriter", writer);
         bind(context, "streamSync", new StreamSync(settings, session, recordState, writer, pacer, secrets));
+
+        // A stream's failure is logged once, as one line, by StreamSync.fail; Camel's own report of an
+        // exhausted exchange (stack trace, message history) would only repeat it.
+        DefaultErrorHandlerDefinition errors = new DefaultErrorHandlerDefinition();
+        errors.setLogExhausted("false");
+        errors.setLogStackTrace("false");
+        context.getCamelContextExtension().setErrorHandlerFactory(errors);
 
         ApiKeyInterceptor auth = new ApiKeyInterceptor(settings.baseUrl(), settings.apiKey());
         for (String scheme : new String[] {"http", "https"}) {

@@ -10,7 +10,8 @@ import org.apache.hc.core5.net.URIAuthority;
 /**
  * Adds {@code x-api-key} inside the HTTP client, and only to requests for the configured API host.
  * The key therefore never sits in a Camel message header (nothing can log it) and cannot follow a
- * next_page or a redirect to another host. Redirects are not followed at all.
+ * next_page or a redirect to another host. Redirects are not followed at all, and the client does
+ * not retry on its own.
  */
 public class ApiKeyInterceptor implements HttpClientConfigurer {
     public static final String HEADER = "x-api-key";
@@ -26,6 +27,8 @@ public class ApiKeyInterceptor implements HttpClientConfigurer {
     @Override
     public void configureHttpClient(HttpClientBuilder builder) {
         builder.disableRedirectHandling();
+        // retries belong to the routes (error-handling.camel.yaml): the client's own would double them
+        builder.disableAutomaticRetries();
         builder.addRequestInterceptorLast((request, entity, context) -> {
             request.removeHeaders(HEADER);
             if (isApiHost(request) && !apiKey.isEmpty()) {

@@ -1,18 +1,20 @@
 package io.persistiqsync.cache;
 
-import java.io.IOException;
-import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.stream.Collectors;
 
 import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
 
 import io.persistiqsync.api.FieldType;
 
 /** PostgreSQL: rows go in through COPY (the driver's CopyManager), upserts with ON CONFLICT. */
 public class PostgresDialect implements CacheDialect {
+    /** characters of CSV gathered before they are sent to the server */
+    private static final int CHUNK_CHARS = 1 << 20;
 
     @Override
     public String name() {
@@ -36,25 +38,39 @@ public class PostgresDialect implements CacheDialect {
         };
     }
 
+    /**
+     * COPY ... FROM STDIN in CSV form, written to the server in chunks as the rows are formatted (so
+     * a batch is never held twice in memory). Every non-null value is quoted: an unquoted empty field
+     * is NULL and a quoted one is the empty string.
+     */
     @Override
     public void bulkLoad(Connection connection, String schema, String table, List<String> columns, List<String[]> rows) throws SQLException {
         String qualifiedStage = qualified(schema, table);
-        StringBuilder csv = new StringBuilder();
-        for (String[] row : rows) {
-            for (int i = 0; i < row.length; i++) {
-                if (i > 0) csv.append(',');
-                // unquoted empty = NULL; quoted "" = empty string
-                if (row[i] != null) csv.append('"').append(row[i].replace("\u0000", "").replace("\"", "\"\"")).append('"');
-            }
-            csv.append('\n');
-        }
         String columnList = columns.stream().map(this::quote).collect(Collectors.joining(", "));
+        CopyIn copy = connection.unwrap(PGConnection.class).getCopyAPI()
+                .copyIn("COPY " + qualifiedStage + " (" + columnList + ") FROM STDIN (FORMAT csv)");
         try {
-            connection.unwrap(PGConnection.class).getCopyAPI()
-                    .copyIn("COPY " + qualifiedStage + " (" + columnList + ") FROM STDIN (FORMAT csv)", new StringReader(csv.toString()));
-        } catch (IOException e) {
-            throw new SQLException("COPY into " + qualifiedStage + " failed: " + e.getMessage(), e);
+            StringBuilder csv = new StringBuilder(64 * 1024);
+            for (String[] row : rows) {
+                for (int i = 0; i < row.length; i++) {
+                    if (i > 0) csv.append(',');
+                    // PostgreSQL text cannot hold NUL characters at all: they are the one thing dropped
+                    if (row[i] != null) csv.append('"').append(row[i].replace("\u0000", "").replace("\"", "\"\"")).append('"');
+                }
+                csv.append('\n');
+                if (csv.length() >= CHUNK_CHARS) send(copy, csv);
+            }
+            send(copy, csv);
+            copy.endCopy();
+        } finally {
+            if (copy.isActive()) copy.cancelCopy();
         }
+    }
+
+    private static void send(CopyIn copy, StringBuilder csv) throws SQLException {
+        byte[] bytes = csv.toString().getBytes(StandardCharsets.UTF_8); // pgjdbc always talks UTF-8
+        copy.writeToCopy(bytes, 0, bytes.length);
+        csv.setLength(0);
     }
 
     @Override
@@ -62,6 +78,7 @@ public class PostgresDialect implements CacheDialect {
         return OnConflictUpsert.sql(this, table, stage, keyColumns, targetColumns, selectColumns);
     }
 
+    /** Widening goes through text, which every type has a form in (jsonb as its JSON text). */
     @Override
     public String alterColumnType(String table, String column, FieldType type) {
         return "ALTER TABLE " + table + " ALTER COLUMN " + quote(column) + " TYPE " + sqlType(type) + " USING " + quote(column) + "::text::"

@@ -245,6 +245,23 @@ final class LeadStore {
         }
     }
 
+    /** Sets a top-level field of a live lead (null removes it) and marks it updated now. */
+    void setAttribute(String id, String field, JsonNode value) {
+        lock.writeLock().lock();
+        try {
+            int index = generator.indexOf(id);
+            if (!isLiveLocked(index)) {
+                throw new NoSuchElementException("no live lead " + id);
+            }
+            ObjectNode json = currentJson(index).deepCopy();
+            if (value == null) json.remove(field);
+            else json.set(field, value.deepCopy());
+            store(index, json);
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
     // ---- internals (callers hold the lock) ----
 
     private boolean isLiveLocked(int index) {

@@ -88,6 +88,11 @@ public final class SimulatedAccount {
         leads.setField(id, field, value);
     }
 
+    /** Sets a top-level field of a live lead (null removes it), e.g. a value of the wrong type; updated now. */
+    public void setLeadAttribute(String id, String field, JsonNode value) {
+        leads.setAttribute(id, field, value);
+    }
+
     // ---- users ----
 
     /** Ids of the users {@code GET /v1/users} lists now. */
