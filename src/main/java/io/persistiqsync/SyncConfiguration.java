@@ -10,6 +10,7 @@ import io.persistiqsync.api.ApiResponses;
 import io.persistiqsync.api.RatePacer;
 import io.persistiqsync.api.RetryPolicies;
 import io.persistiqsync.api.Secrets;
+import io.persistiqsync.management.Operations;
 import io.persistiqsync.state.RecordStateRepository;
 import io.persistiqsync.sync.CacheWriter;
 import io.persistiqsync.sync.RecordBatchStrategy;
@@ -44,12 +45,13 @@ public class SyncConfiguration implements CamelConfiguration {
         bind(context, "recordBatch", new RecordBatchStrategy());
         bind(context, "cacheWriter", writer);
         bind(context, "streamSync", new StreamSync(settings, session, recordState, writer, pacer, secrets));
+        // JMX MBeans, health checks, remote JMX, progress output, graceful stop (see management/)
+        Operations.install(context, settings, session, pacer, secrets);
 
         // A stream's failure is logged once, as one line, by StreamSync.fail; Camel's own report of an
         // exhausted exchange (stack trace, message history) would only repeat it.
-        DefaultErrorHandlerDefinition errors = new DefaultErrorHandlerDefinition();
-        errors.setLogExhausted("false");
-        errors.setLogStackTrace("false");
+        DefaultErrorHandlerDefinition errors = new DefaultErrorHandlerDefinition().logExhausted(false).logStackTrace(false)
+                .logExhaustedMessageHistory(false).logExhaustedMessageBody(false);
         context.getCamelContextExtension().setErrorHandlerFactory(errors);
 
         ApiKeyInterceptor auth = new ApiKeyInterceptor(settings.baseUrl(), settings.apiKey());

@@ -17,6 +17,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.persistiqsync.SyncSettings;
 import io.persistiqsync.api.ApiException;
@@ -96,7 +98,9 @@ public class StreamSync {
         LOG.info("{}: {}{}{}", stream.name(), mode, resume ? " (resuming after page " + state.checkpointPage() + ")" : "",
                 state.passFilter() == null ? "" : " " + stream.filter().parameter + "=" + state.passFilter());
         if (session.keyRefused()) throw new ApiRefusedException(401, "skipped: the API refused the key for an earlier stream");
-        return partitions(db, stream, state, resume);
+        List<String> partitions = partitions(db, stream, state, resume);
+        session.observer().runStarted(run, partitions.size());
+        return partitions;
     }
 
     private boolean fullPassDue(StreamDefinition stream, StreamState state, SyncRequest request, Instant now) {
@@ -128,6 +132,11 @@ public class StreamSync {
 
     /** Starts a partition at page 1, or just after the checkpoint when a pass resumes there. */
     public void startPartition(@Body String partition, @ExchangeProperty(StreamRun.PROPERTY) StreamRun run) {
+        // after a stop (SIGTERM) the partitions left are not begun: the run ends where it stands
+        if (run.interrupted() || session.stopRequested() && run.page() > 0) {
+            run.interrupt();
+            return;
+        }
         String p = partition.isEmpty() ? null : partition;
         StreamState s = run.state();
         boolean resumeHere = s.checkpointPage() > 0 && java.util.Objects.equals(p, s.checkpointPartition());
@@ -211,18 +220,25 @@ public class StreamSync {
 
     /** After the page is written: move on to the next one (the loop ends when there is none). */
     public void nextPage(@ExchangeProperty(StreamRun.PROPERTY) StreamRun run) {
-        run.advance();
+        if (run.isHasNextPage() && session.stopRequested()) run.interrupt();
+        else run.advance();
     }
 
-    /** A child endpoint answered 404 (its campaign went away mid-sync): recorded, the stream goes on. */
-    public void partitionGone(Exchange exchange, @ExchangeProperty(StreamRun.PROPERTY) StreamRun run) {
+    /** A child endpoint answered 404 (its campaign went away mid-sync): recorded, and read as an empty last page. */
+    public JsonNode partitionGone(Exchange exchange, @ExchangeProperty(StreamRun.PROPERTY) StreamRun run) {
         Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        LOG.warn("{}: {}; skipped", run.position(), e == null ? "gone" : e.getMessage());
-        run.partitionGone(e == null ? "gone" : e.getMessage());
+        String reason = e == null ? "gone" : e.getMessage();
+        LOG.warn("{}: {}; skipped", run.position(), reason);
+        run.partitionGone(reason);
+        run.recordPageIds(List.of());
+        ObjectNode empty = JsonNodeFactory.instance.objectNode();
+        empty.putArray(run.stream().recordsKey());
+        return empty;
     }
 
     /** The stream read everything it set out to: commit, mark deletes after a full pass, close the run. */
     public StreamResult finish(@ExchangeProperty(StreamRun.PROPERTY) StreamRun run) throws SQLException {
+        if (run.interrupted()) return interrupted(run);
         writer.commit(run);
         CacheStore db = session.store();
         Instant now = Instant.now();
@@ -235,6 +251,16 @@ public class StreamSync {
         SyncRunLog.finish(db, run.runId(), SyncRunLog.SUCCEEDED, run.counts(pacer.requests()), note, now);
         db.commit();
         return report(run, SyncRunLog.SUCCEEDED, note);
+    }
+
+    /** A stop ended the run at a page boundary: what it read is committed; the pass stays open, so the next sync resumes it. */
+    private StreamResult interrupted(StreamRun run) throws SQLException {
+        writer.commit(run);
+        String note = "stopped by a shutdown after " + run.position() + "; the next sync resumes there";
+        SyncRunLog.finish(session.store(), run.runId(), SyncRunLog.INTERRUPTED, run.counts(pacer.requests()), note, Instant.now());
+        session.store().commit();
+        LOG.warn("{}: interrupted by a shutdown; committed up to {}", run.stream().name(), run.position());
+        return report(run, SyncRunLog.INTERRUPTED, note);
     }
 
     /** The stream failed: nothing uncommitted stays, the run is recorded with a one-line reason. */
@@ -254,14 +280,18 @@ public class StreamSync {
             db.commit();
             report(run, SyncRunLog.FAILED, reason);
         } else if (stream != null) {
-            session.report().add(new StreamResult(stream.name(), null, SyncRunLog.FAILED, 0, 0, 0, 0, 0, 0, 0, 0, reason));
+            StreamResult result = new StreamResult(stream.name(), null, SyncRunLog.FAILED, 0, 0, 0, 0, 0, 0, 0, 0, reason);
+            session.report().add(result);
+            session.observer().runFinished(result);
         }
     }
 
     /** One line, no key: the API's own exceptions are already written that way; others get cleaned. */
     private String describe(Throwable e) {
         if (e == null) return "unknown failure";
-        if (e instanceof ApiException) return e.getMessage();
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ApiException) return t.getMessage();
+        }
         Throwable root = e;
         while (root.getCause() != null && root.getCause() != root) root = root.getCause();
         String text = root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage());
@@ -273,6 +303,7 @@ public class StreamSync {
         StreamResult result = new StreamResult(run.stream().name(), run.mode(), status, c.created(), c.changed(), c.unchanged(), c.deleted(),
                 c.rejected(), c.pages(), c.requests(), Duration.between(run.startedAt(), Instant.now()).toMillis() / 1000.0, error);
         session.report().add(result);
+        session.observer().runFinished(result);
         return result;
     }
 }
