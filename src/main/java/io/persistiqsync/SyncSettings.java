@@ -1,10 +1,15 @@
 package io.persistiqsync;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Function;
 
 import org.apache.camel.spi.PropertiesComponent;
@@ -35,7 +40,11 @@ public record SyncSettings(
         Duration fullPassInterval,
         int shutdownTimeoutSeconds) {
 
+    /** The families of keys this product defines (Camel checks its own camel.* keys). */
+    private static final List<String> OUR_PREFIXES = List.of("persistiq.", "cache.", "sync.", "shutdown.", "jmx.");
+
     public static SyncSettings from(PropertiesComponent properties) {
+        rejectUnknownKeys(properties);
         Reader r = new Reader(properties);
         URI baseUrl = r.get("persistiq.base-url", SyncSettings::parseBaseUrl);
         return new SyncSettings(
@@ -62,6 +71,29 @@ public record SyncSettings(
                 r.get("sync.watermark-overlap", Duration::parse),
                 r.get("sync.full-pass-interval", Duration::parse),
                 r.positiveInt("shutdown.timeout"));
+    }
+
+    /**
+     * A key is known when the packaged application.properties defines it, so a typo in a working-directory
+     * file or a -D property fails at start instead of being silently ignored.
+     */
+    static void rejectUnknownKeys(PropertiesComponent properties) {
+        Properties known = new Properties();
+        try (InputStream in = SyncSettings.class.getResourceAsStream("/application.properties")) {
+            if (in == null) return;
+            known.load(in);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read the packaged application.properties", e);
+        }
+        Set<String> configured = new TreeSet<>(properties.loadPropertiesAsMap(SyncSettings::ours).keySet().stream().map(Object::toString).toList());
+        System.getProperties().stringPropertyNames().stream().filter(SyncSettings::ours).forEach(configured::add);
+        for (String key : configured) {
+            if (!known.containsKey(key)) throw new ConfigurationException(key, "is not a known setting (application.properties lists them all)");
+        }
+    }
+
+    private static boolean ours(String key) {
+        return OUR_PREFIXES.stream().anyMatch(key::startsWith);
     }
 
     /** The PersistIQ host is reached over https; plain http only for a simulator on loopback. */

@@ -54,6 +54,11 @@ public final class SyncTestSupport implements AutoCloseable {
         return this;
     }
 
+    public SyncTestSupport unset(String key) {
+        settings.remove(key);
+        return this;
+    }
+
     public Map<String, String> settings() {
         return Map.copyOf(settings);
     }
