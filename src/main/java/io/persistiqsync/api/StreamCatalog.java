@@ -15,7 +15,10 @@ import java.util.Optional;
 
 import io.persistiqsync.api.StreamDefinition.IncrementalFilter;
 
-/** Every readable PersistIQ list (see ../shared/persistiq-api.md §4), in the order a sync reads them. */
+/**
+ * Every readable PersistIQ list (see ../shared/persistiq-api.md §4), in the order a sync reads them:
+ * lead_fields before leads (every defined field gets its column), campaigns before their child streams.
+ */
 public final class StreamCatalog {
 
     private static final Map<String, StreamDefinition> STREAMS = new LinkedHashMap<>();
@@ -25,6 +28,12 @@ public final class StreamCatalog {
                 fields("id", TEXT, "name", TEXT, "email", TEXT, "activated", BOOLEAN, "default_mailbox_id", TEXT,
                         "salesforce_id", TEXT, "mailboxes", JSON),
                 Map.of(), false, true, "1 request per 100 users"));
+        add(new StreamDefinition("lead_fields", "/v1/lead_fields", "lead_fields", false, null, IncrementalFilter.NONE,
+                fields("id", TEXT, "name", TEXT, "label", TEXT),
+                Map.of(), false, true, "1 request"));
+        add(new StreamDefinition("lead_statuses", "/v1/lead_statuses", "lead_statuses", false, null, IncrementalFilter.NONE,
+                fields("id", TEXT, "name", TEXT),
+                Map.of(), false, true, "1 request"));
         add(new StreamDefinition("leads", "/v1/leads", "leads", true, null, IncrementalFilter.UPDATED_AFTER,
                 fields("id", TEXT, "status", TEXT, "data", JSON, "creator_id", TEXT, "owner_id", TEXT,
                         "bounced", BOOLEAN, "optedout", BOOLEAN, "sent_count", INTEGER, "replied_count", INTEGER,
@@ -33,12 +42,6 @@ public final class StreamCatalog {
         add(new StreamDefinition("campaigns", "/v1/campaigns", "campaigns", true, null, IncrementalFilter.NONE,
                 fields("id", TEXT, "name", TEXT, "creator", JSON, "stats", JSON),
                 Map.of(), false, true, "1 request per 100 campaigns"));
-        add(new StreamDefinition("lead_fields", "/v1/lead_fields", "lead_fields", false, null, IncrementalFilter.NONE,
-                fields("id", TEXT, "name", TEXT, "label", TEXT),
-                Map.of(), false, true, "1 request"));
-        add(new StreamDefinition("lead_statuses", "/v1/lead_statuses", "lead_statuses", false, null, IncrementalFilter.NONE,
-                fields("id", TEXT, "name", TEXT),
-                Map.of(), false, true, "1 request"));
         add(new StreamDefinition("campaign_leads", "/v1/campaigns/{parent_id}/leads", "campaign_leads", true, "campaigns",
                 IncrementalFilter.NONE,
                 fields("id", TEXT, "campaign_id", TEXT, "mailbox_id", TEXT, "lead", JSON),

@@ -23,6 +23,9 @@ import picocli.CommandLine.Spec;
 /** Writes one stream's table from the cache (whichever database it is) to a Parquet or CSV file. */
 @Command(name = "export", description = "Write a stream's table from the cache to a Parquet or CSV file.")
 public class ExportCommand implements Callable<Integer> {
+    /** a route pattern that matches nothing */
+    private static final String NO_ROUTES = "classpath:io/persistiqsync/cli/no-routes/*.camel.yaml";
+
     @Spec
     CommandSpec spec;
 
@@ -43,9 +46,10 @@ public class ExportCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         StreamDefinition definition = StreamCatalog.select(List.of(stream)).get(0); // unknown: a one-line error naming the known ones
         Format chosen = chooseFormat();
-        // the settings as every command reads them (application.properties, environment, -D)
+        // the settings as every command reads them (application.properties, environment, -D), from a
+        // runtime started without routes: exporting never syncs and does not depend on the routes
         SyncSettings settings;
-        try (SyncRuntime runtime = SyncRuntime.start(Map.of())) {
+        try (SyncRuntime runtime = SyncRuntime.start(Map.of("camel.main.routes-include-pattern", NO_ROUTES))) {
             settings = runtime.settings();
         }
         CacheExporter exporter = new CacheExporter(settings.cacheUrl(), settings.cacheUser(), settings.cachePassword(), settings.cacheSchema());

@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 import io.persistiqsync.SyncRuntime;
 import io.persistiqsync.api.StreamCatalog;
 import io.persistiqsync.api.StreamDefinition;
+import io.persistiqsync.management.ProgressReporter;
 import io.persistiqsync.simulator.PersistIqSimulator;
 import io.persistiqsync.sync.StreamResult;
 import io.persistiqsync.sync.SyncReport;
@@ -39,10 +40,15 @@ public class SyncCommand implements Callable<Integer> {
     @Option(names = "--full-refresh", description = "Forget state and watermark of the streams and rewrite them.")
     boolean fullRefresh;
 
+    @Option(names = "--progress", defaultValue = "auto", paramLabel = "MODE",
+            description = "auto (live on a terminal, else a line every sync.progress-interval on stderr), live, lines or off.")
+    String progress;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         if (streams != null) StreamCatalog.select(streams);
+        ProgressReporter.Mode progressMode = progressMode();
         try (Demo demoApi = Demo.startIf(demo, out)) {
             try (SyncRuntime runtime = SyncRuntime.start(demoApi.overrides())) {
                 if (!runtime.settings().hasApiKey()) {
@@ -50,10 +56,21 @@ public class SyncCommand implements Callable<Integer> {
                     return 1;
                 }
                 List<StreamDefinition> selected = StreamCatalog.select(streams != null ? streams : runtime.settings().streams());
+                ProgressReporter reporter = runtime.context().getRegistry().lookupByNameAndType("syncProgress", ProgressReporter.class);
+                if (reporter != null) reporter.showOn(spec.commandLine().getErr(), progressMode);
                 SyncReport report = runtime.sync(new SyncRequest(selected, fullPass, fullRefresh));
+                if (reporter != null) reporter.finish();
                 print(report, out);
                 return report.succeeded() ? 0 : 1;
             }
+        }
+    }
+
+    private ProgressReporter.Mode progressMode() {
+        try {
+            return ProgressReporter.Mode.valueOf(progress.trim().toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--progress must be auto, live, lines or off, not '" + progress + "'");
         }
     }
 

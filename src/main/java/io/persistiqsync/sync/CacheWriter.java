@@ -56,6 +56,7 @@ public class CacheWriter {
             }
         }
         if (++pages >= pagesPerCommit) commit(run);
+        session.observer().pageWritten(run);
     }
 
     /** Commits what is pending with the checkpoint of the page reached. */

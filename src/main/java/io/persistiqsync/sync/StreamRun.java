@@ -34,6 +34,7 @@ public class StreamRun {
     private Integer nextPage;
     private List<String> pageIds = List.of();
     private final List<String> gonePartitions = new ArrayList<>();
+    private boolean interrupted;
 
     long created;
     long changed;
@@ -113,7 +114,19 @@ public class StreamRun {
 
     /** Whether the loop asks for another page. */
     public boolean isHasNextPage() {
-        return nextPage != null;
+        return nextPage != null && !interrupted;
+    }
+
+    /**
+     * A stop (SIGTERM) came: no further page or partition is read. The page reached stays the last one
+     * written, so the checkpoint committed next is exact and the next sync resumes right after it.
+     */
+    void interrupt() {
+        interrupted = true;
+    }
+
+    public boolean interrupted() {
+        return interrupted;
     }
 
     void nextPage(Integer next) {

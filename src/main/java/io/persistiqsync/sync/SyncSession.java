@@ -4,6 +4,7 @@ import java.sql.SQLException;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 
 import org.apache.camel.Body;
 import org.slf4j.Logger;
@@ -13,6 +14,7 @@ import io.persistiqsync.SyncSettings;
 import io.persistiqsync.api.StreamCatalog;
 import io.persistiqsync.api.StreamDefinition;
 import io.persistiqsync.cache.CacheStore;
+import io.persistiqsync.management.SyncObserver;
 
 /**
  * One sync at a time: holds the cache connection while a sync runs and only then (a DuckDB file is
@@ -29,6 +31,8 @@ public class SyncSession {
     private volatile SyncRequest request;
     private volatile SyncReport report;
     private volatile boolean keyRefused;
+    private volatile SyncObserver observer = SyncObserver.NONE;
+    private volatile BooleanSupplier stopRequested = () -> false;
 
     public SyncSession(SyncSettings settings) {
         this.settings = settings;
@@ -43,6 +47,7 @@ public class SyncSession {
     public List<StreamDefinition> open(@Body Object body) throws SQLException {
         if (!lock.tryLock()) {
             skipped.incrementAndGet();
+            observer.syncSkipped(body instanceof SyncRequest r ? r : configuredRequest());
             LOG.warn("a sync is already running: this one is skipped");
             return List.of();
         }
@@ -50,9 +55,11 @@ public class SyncSession {
             request = body instanceof SyncRequest r ? r : configuredRequest();
             report = new SyncReport();
             keyRefused = false;
+            observer.syncStarted(request);
             store = CacheStore.open(settings.cacheUrl(), settings.cacheUser(), settings.cachePassword(), settings.cacheSchema());
             return request.streams();
         } catch (SQLException | RuntimeException e) {
+            observer.syncFinished();
             lock.unlock();
             throw new IllegalStateException("cannot open the cache " + CacheUrls.withoutCredentials(settings.cacheUrl()) + ": "
                     + e.getMessage().replaceAll("\\s+", " "), e);
@@ -67,6 +74,7 @@ public class SyncSession {
             return report;
         } finally {
             store = null;
+            observer.syncFinished();
             lock.unlock();
         }
     }
@@ -91,6 +99,24 @@ public class SyncSession {
 
     public long skipped() {
         return skipped.get();
+    }
+
+    /** Who hears of the sync's progress (JMX statistics, health, progress output). */
+    public SyncObserver observer() {
+        return observer;
+    }
+
+    public void observer(SyncObserver observer) {
+        this.observer = observer;
+    }
+
+    /** Whether a stop (SIGTERM) asks the sync in progress to end at its next page boundary. */
+    public boolean stopRequested() {
+        return stopRequested.getAsBoolean();
+    }
+
+    public void stopWhen(BooleanSupplier stopRequested) {
+        this.stopRequested = stopRequested;
     }
 
     boolean keyRefused() {

@@ -89,7 +89,7 @@ class CommandLineTest {
     void anUnknownStreamIsAOneLineError() {
         Result r = env.cli("sync", "--streams", "users,leeds");
         assertNotEquals(0, r.exitCode());
-        assertOneLineError(r, "unknown stream leeds", "known: users, leads");
+        assertOneLineError(r, "unknown stream leeds", "known: users, lead_fields");
     }
 
     @Test

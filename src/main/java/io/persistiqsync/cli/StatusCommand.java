@@ -1,0 +1,170 @@
+package io.persistiqsync.cli;
+
+import java.io.PrintWriter;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.persistiqsync.SyncRuntime;
+import io.persistiqsync.SyncSettings;
+import io.persistiqsync.api.StreamCatalog;
+import io.persistiqsync.api.StreamDefinition;
+import io.persistiqsync.cache.CacheStore;
+import io.persistiqsync.state.SyncRunLog;
+import io.persistiqsync.sync.CacheUrls;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * The last runs per stream, from {@code _sync_runs}. The exit code is for cron and monitoring: 0 when
+ * the last run of every selected stream succeeded (or is running, was interrupted, or never ran), 1 when
+ * the last run of any of them failed or the cache cannot be read.
+ */
+@Command(name = "status", description = "Show the last runs per stream (from _sync_runs); exit 1 if the last run of a selected stream failed.")
+public class StatusCommand implements Callable<Integer> {
+    private static final DateTimeFormatter LOCAL = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneId.systemDefault());
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--streams", split = ",", description = "Streams to show (default: persistiq.streams).")
+    List<String> streams;
+
+    @Option(names = "--runs", defaultValue = "1", paramLabel = "N", description = "Runs to show per stream, newest first (default: 1).")
+    int runs;
+
+    @Option(names = "--json", description = "Machine-readable output.")
+    boolean json;
+
+    /** One row of _sync_runs. */
+    record Run(long id, String stream, String mode, Instant startedAt, Instant finishedAt, String status, long created, long changed,
+            long unchanged, long deleted, long rejected, long pages, long requests, String error) {
+
+        Double seconds() {
+            return startedAt == null || finishedAt == null ? null : Duration.between(startedAt, finishedAt).toMillis() / 1000.0;
+        }
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (runs < 1) throw new ParameterException(spec.commandLine(), "--runs must be at least 1");
+        if (streams != null) StreamCatalog.select(streams); // an unknown name: a one-line error naming the known ones
+        SyncSettings settings;
+        // the settings as every command reads them; no remote JMX: a running `run` may hold its port
+        try (SyncRuntime runtime = SyncRuntime.start(Map.of("jmx.remote.enabled", "false"))) {
+            settings = runtime.settings();
+        }
+        List<StreamDefinition> selected = StreamCatalog.select(streams != null ? streams : settings.streams());
+        Map<String, List<Run>> byStream = new LinkedHashMap<>();
+        try (CacheStore db = CacheStore.open(settings.cacheUrl(), settings.cacheUser(), settings.cachePassword(), settings.cacheSchema())) {
+            for (StreamDefinition s : selected) byStream.put(s.name(), lastRuns(db, s.name(), runs));
+        } catch (SQLException e) {
+            spec.commandLine().getErr().println("error: cannot read " + CacheUrls.withoutCredentials(settings.cacheUrl()) + ": "
+                    + PersistIqSyncCommand.oneLine(e) + " (a DuckDB file is held by a sync while it runs: try again after it)");
+            return 1;
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) printJson(byStream, out);
+        else printTable(byStream, out);
+        boolean failed = byStream.values().stream().anyMatch(r -> !r.isEmpty() && SyncRunLog.FAILED.equals(r.get(0).status()));
+        return failed ? 1 : 0;
+    }
+
+    static List<Run> lastRuns(CacheStore db, String stream, int n) throws SQLException {
+        String sql = "SELECT id, stream, mode, started_at, finished_at, status, records_new, records_changed, records_unchanged,"
+                + " records_deleted, records_rejected, pages, requests, error FROM " + db.table("_sync_runs") + " WHERE stream = ? ORDER BY id DESC";
+        List<Run> out = new ArrayList<>();
+        try (PreparedStatement s = db.connection().prepareStatement(sql)) {
+            s.setMaxRows(n);
+            s.setString(1, stream);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next() && out.size() < n) {
+                    out.add(new Run(rs.getLong(1), rs.getString(2), rs.getString(3), instant(rs, 4), instant(rs, 5), rs.getString(6), rs.getLong(7),
+                            rs.getLong(8), rs.getLong(9), rs.getLong(10), rs.getLong(11), rs.getLong(12), rs.getLong(13), rs.getString(14)));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** A timestamp column as an instant: drivers differ in what they hand out for timestamptz. */
+    private static Instant instant(ResultSet rs, int column) throws SQLException {
+        Object value = rs.getObject(column);
+        if (value == null) return null;
+        if (value instanceof OffsetDateTime t) return t.toInstant();
+        if (value instanceof Timestamp t) return t.toInstant();
+        if (value instanceof java.time.LocalDateTime t) return t.toInstant(java.time.ZoneOffset.UTC);
+        try {
+            return rs.getObject(column, OffsetDateTime.class).toInstant();
+        } catch (SQLException | RuntimeException e) {
+            return rs.getTimestamp(column).toInstant();
+        }
+    }
+
+    private static void printTable(Map<String, List<Run>> byStream, PrintWriter out) {
+        out.printf("%-16s %6s %-11s %-13s %-19s %8s %8s %8s %10s %8s %8s %6s%n", "stream", "run", "status", "mode", "started", "seconds", "new",
+                "changed", "unchanged", "deleted", "rejected", "pages");
+        List<String> errors = new ArrayList<>();
+        for (Map.Entry<String, List<Run>> e : byStream.entrySet()) {
+            if (e.getValue().isEmpty()) {
+                out.printf("%-16s %6s %-11s%n", e.getKey(), "-", "never");
+                continue;
+            }
+            for (Run r : e.getValue()) {
+                out.printf("%-16s %6d %-11s %-13s %-19s %8s %8d %8d %10d %8d %8d %6d%n", r.stream(), r.id(), r.status(), r.mode() == null ? "-" : r.mode(),
+                        r.startedAt() == null ? "-" : LOCAL.format(r.startedAt()), r.seconds() == null ? "-" : String.format("%.1f", r.seconds()),
+                        r.created(), r.changed(), r.unchanged(), r.deleted(), r.rejected(), r.pages());
+                if (r.error() != null && !r.error().isBlank()) errors.add(r.stream() + " run " + r.id() + ": " + r.error());
+            }
+        }
+        errors.forEach(out::println);
+    }
+
+    private static void printJson(Map<String, List<Run>> byStream, PrintWriter out) throws Exception {
+        ObjectMapper mapper = new ObjectMapper();
+        ArrayNode all = mapper.createArrayNode();
+        for (Map.Entry<String, List<Run>> e : byStream.entrySet()) {
+            ObjectNode stream = all.addObject();
+            stream.put("stream", e.getKey());
+            stream.put("last_status", e.getValue().isEmpty() ? "never" : e.getValue().get(0).status());
+            ArrayNode list = stream.putArray("runs");
+            for (Run r : e.getValue()) {
+                ObjectNode n = list.addObject();
+                n.put("id", r.id());
+                n.put("status", r.status());
+                n.put("mode", r.mode());
+                n.put("started_at", r.startedAt() == null ? null : r.startedAt().toString());
+                n.put("finished_at", r.finishedAt() == null ? null : r.finishedAt().toString());
+                if (r.seconds() == null) n.putNull("seconds");
+                else n.put("seconds", r.seconds());
+                n.put("records_new", r.created());
+                n.put("records_changed", r.changed());
+                n.put("records_unchanged", r.unchanged());
+                n.put("records_deleted", r.deleted());
+                n.put("records_rejected", r.rejected());
+                n.put("pages", r.pages());
+                n.put("requests", r.requests());
+                n.put("error", r.error());
+            }
+        }
+        out.println(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(all));
+    }
+}

@@ -1,0 +1,82 @@
+package io.persistiqsync.management;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.locks.ReentrantLock;
+
+import org.apache.camel.health.HealthCheckResultBuilder;
+import org.apache.camel.impl.health.AbstractHealthCheck;
+
+import io.persistiqsync.SyncSettings;
+import io.persistiqsync.api.Secrets;
+import io.persistiqsync.sync.CacheUrls;
+import io.persistiqsync.sync.SyncRequest;
+import io.persistiqsync.sync.SyncSession;
+
+/**
+ * Readiness: the cache database can be opened. While a sync runs it holds a working connection, so
+ * the check does not open a second one; otherwise it opens one and closes it at once. A sync that
+ * starts meanwhile waits for that probe to close first (see {@link #syncStarted}): a DuckDB file
+ * opened twice at the same moment in one process can refuse one of them.
+ */
+public class CacheReadinessCheck extends AbstractHealthCheck implements SyncObserver {
+    static final String ID = "persistiq-cache";
+
+    private final SyncSettings settings;
+    private final SyncSession session;
+    private final Secrets secrets;
+    private final ReentrantLock probe = new ReentrantLock();
+
+    CacheReadinessCheck(SyncSettings settings, SyncSession session, Secrets secrets) {
+        super("persistiq", ID);
+        this.settings = settings;
+        this.session = session;
+        this.secrets = secrets;
+    }
+
+    @Override
+    public boolean isLiveness() {
+        return false;
+    }
+
+    @Override
+    protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
+        String url = CacheUrls.withoutCredentials(settings.cacheUrl());
+        builder.detail("cache.url", url);
+        probe.lock();
+        try {
+            if (session.running()) {
+                builder.detail("sync", "running").up();
+                return;
+            }
+            try (Connection c = DriverManager.getConnection(settings.cacheUrl(), credentials())) {
+                builder.up();
+            }
+        } catch (SQLException | RuntimeException e) {
+            String reason = secrets.redact(String.valueOf(e.getMessage()));
+            if (settings.cachePassword() != null && !settings.cachePassword().isEmpty()) reason = reason.replace(settings.cachePassword(), "***");
+            builder.message("cannot open the cache " + url + ": " + reason).down();
+        } finally {
+            probe.unlock();
+        }
+    }
+
+    private Properties credentials() {
+        Properties props = new Properties();
+        if (!settings.cacheUser().isEmpty()) props.setProperty("user", settings.cacheUser());
+        if (!settings.cachePassword().isEmpty()) props.setProperty("password", settings.cachePassword());
+        // a database server that does not answer should not hold the check for the driver's default (minutes)
+        if (settings.cacheUrl().startsWith("jdbc:postgresql:")) props.setProperty("connectTimeout", "5");
+        return props;
+    }
+
+    /** Called with the sync lock held, before the sync opens the cache: waits out a probe in progress. */
+    @Override
+    public void syncStarted(SyncRequest request) {
+        probe.lock();
+        probe.unlock();
+    }
+}

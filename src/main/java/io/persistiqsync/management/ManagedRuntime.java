@@ -1,0 +1,159 @@
+package io.persistiqsync.management;
+
+import java.time.Instant;
+import java.util.Date;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.Route;
+import org.apache.camel.api.management.ManagedAttribute;
+import org.apache.camel.api.management.ManagedOperation;
+import org.apache.camel.api.management.ManagedResource;
+import org.apache.camel.component.quartz.QuartzComponent;
+import org.apache.camel.component.quartz.QuartzEndpoint;
+import org.quartz.Scheduler;
+import org.quartz.Trigger;
+
+import io.persistiqsync.SyncSettings;
+import io.persistiqsync.api.RatePacer;
+import io.persistiqsync.sync.CacheUrls;
+import io.persistiqsync.sync.SyncSession;
+
+/**
+ * The runtime as JMX shows it ({@code persistiq.sync:type=runtime}): the schedule, where it writes,
+ * the sync in progress, the overlap guard's count, and an operation to sync every configured stream.
+ */
+@ManagedResource(description = "PersistIQ Sync runtime: schedule, cache, syncs since start")
+public class ManagedRuntime {
+    private final CamelContext context;
+    private final SyncSettings settings;
+    private final SyncSession session;
+    private final SyncMonitor monitor;
+    private final RatePacer pacer;
+    private final SyncTrigger trigger;
+
+    ManagedRuntime(CamelContext context, SyncSettings settings, SyncSession session, SyncMonitor monitor, RatePacer pacer, SyncTrigger trigger) {
+        this.context = context;
+        this.settings = settings;
+        this.session = session;
+        this.monitor = monitor;
+        this.pacer = pacer;
+        this.trigger = trigger;
+    }
+
+    @ManagedAttribute(description = "Quartz cron of the schedule (sync.cron)")
+    public String getCron() {
+        return settings.cron();
+    }
+
+    @ManagedAttribute(description = "Whether the schedule runs (the run command); one-shot commands have it off")
+    public boolean isScheduleEnabled() {
+        return scheduleTrigger() != null;
+    }
+
+    @ManagedAttribute(description = "When the schedule fires next (ISO-8601), empty when it is off")
+    public String getNextFireTime() {
+        Trigger t = scheduleTrigger();
+        Date next = t == null ? null : t.getNextFireTime();
+        return next == null ? "" : next.toInstant().toString();
+    }
+
+    @ManagedAttribute(description = "The cache database's JDBC URL, without user or password")
+    public String getCacheUrl() {
+        return CacheUrls.withoutCredentials(settings.cacheUrl());
+    }
+
+    @ManagedAttribute(description = "The API host")
+    public String getApiBaseUrl() {
+        return settings.baseUrl().toString();
+    }
+
+    @ManagedAttribute(description = "The streams a scheduled sync or syncAllNow() covers (persistiq.streams)")
+    public String getStreams() {
+        return String.join(",", settings.streams());
+    }
+
+    @ManagedAttribute(description = "Whether a sync is in progress")
+    public boolean isSyncRunning() {
+        return session.running();
+    }
+
+    @ManagedAttribute(description = "The stream the sync in progress is on, empty when none")
+    public String getCurrentStream() {
+        String s = monitor.currentStream();
+        return s == null ? "" : s;
+    }
+
+    @ManagedAttribute(description = "Syncs started since the runtime started")
+    public long getSyncsStarted() {
+        return monitor.syncsStarted();
+    }
+
+    @ManagedAttribute(description = "Syncs asked for (schedule, syncNow, syncAllNow) while another ran, and so skipped")
+    public long getSkippedSyncs() {
+        return session.skipped();
+    }
+
+    @ManagedAttribute(description = "When the last sync started (ISO-8601), empty if none since start")
+    public String getLastSyncStarted() {
+        return text(monitor.lastSyncStarted());
+    }
+
+    @ManagedAttribute(description = "When the last sync finished (ISO-8601), empty while one runs or if none since start")
+    public String getLastSyncFinished() {
+        return text(monitor.lastSyncFinished());
+    }
+
+    @ManagedAttribute(description = "Streams whose last run failed, comma separated")
+    public String getFailedStreams() {
+        return String.join(",", monitor.streams().stream().filter(ManagedStream::failed).map(ManagedStream::name).toList());
+    }
+
+    @ManagedAttribute(description = "API requests since the runtime started")
+    public long getApiRequests() {
+        return pacer.requests();
+    }
+
+    @ManagedAttribute(description = "Times a request waited for the rate limit since the runtime started")
+    public long getRateLimitWaits() {
+        return pacer.waits();
+    }
+
+    @ManagedAttribute(description = "Milliseconds waited for the rate limit since the runtime started")
+    public long getRateLimitWaitMillis() {
+        return pacer.waitedMillis();
+    }
+
+    @ManagedAttribute(description = "429 answers since the runtime started")
+    public long getRateLimited() {
+        return pacer.rateLimited();
+    }
+
+    @ManagedAttribute(description = "Seconds a shutdown waits for the sync in progress to commit its batch (shutdown.timeout)")
+    public int getShutdownTimeoutSeconds() {
+        return settings.shutdownTimeoutSeconds();
+    }
+
+    @ManagedOperation(description = "Sync the configured streams now, in the background (skipped if a sync is running)")
+    public String syncAllNow() {
+        return trigger.syncAll();
+    }
+
+    /** The Quartz trigger of the schedule route, when that route runs. */
+    private Trigger scheduleTrigger() {
+        for (Route route : context.getRoutes()) {
+            if (route.getEndpoint() instanceof QuartzEndpoint quartz && context.getRouteController().getRouteStatus(route.getId()).isStarted()) {
+                try {
+                    Scheduler scheduler = ((QuartzComponent) quartz.getComponent()).getScheduler();
+                    return scheduler == null || quartz.getTriggerKey() == null ? null : scheduler.getTrigger(quartz.getTriggerKey());
+                } catch (org.quartz.SchedulerException e) {
+                    return null;
+                }
+            }
+        }
+        return null;
+    }
+
+    private static String text(Instant instant) {
+        return instant == null ? "" : instant.toString();
+    }
+}

@@ -1,0 +1,136 @@
+package io.persistiqsync.management;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import javax.management.JMException;
+import javax.management.ObjectName;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.health.HealthCheckRegistry;
+import org.apache.camel.spi.ManagementAgent;
+import org.apache.camel.support.service.ServiceSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.persistiqsync.SyncSettings;
+import io.persistiqsync.api.RatePacer;
+import io.persistiqsync.api.Secrets;
+import io.persistiqsync.sync.SyncSession;
+
+/**
+ * Everything an operator watches and steers the runtime with: the MBeans under {@value #DOMAIN}
+ * (next to Camel's own, which stay as Camel registers them), the health checks, remote JMX when
+ * switched on, progress output and the graceful stop on SIGTERM. {@link #install} wires it into a
+ * Camel context before it starts; the MBeans, checks and connector come up when the context starts.
+ */
+public final class Operations extends ServiceSupport {
+    private static final Logger LOG = LoggerFactory.getLogger(Operations.class);
+    public static final String DOMAIN = "persistiq.sync";
+
+    private final CamelContext context;
+    private final ManagementSettings settings;
+    private final SyncMonitor monitor;
+    private final ManagedRuntime runtime;
+    private final SyncTrigger trigger;
+    private final CacheReadinessCheck cacheCheck;
+    private final List<ObjectName> registered = new ArrayList<>();
+    private RemoteJmxServer remoteJmx;
+
+    private Operations(CamelContext context, ManagementSettings settings, SyncMonitor monitor, ManagedRuntime runtime, SyncTrigger trigger,
+            CacheReadinessCheck cacheCheck) {
+        this.context = context;
+        this.settings = settings;
+        this.monitor = monitor;
+        this.runtime = runtime;
+        this.trigger = trigger;
+        this.cacheCheck = cacheCheck;
+    }
+
+    /** Wires the operations side into a context that has not started yet. */
+    public static void install(CamelContext context, SyncSettings settings, SyncSession session, RatePacer pacer, Secrets secrets)
+            throws Exception {
+        ManagementSettings management = ManagementSettings.from(context.getPropertiesComponent());
+        SyncTrigger trigger = new SyncTrigger(context, session);
+        SyncMonitor monitor = new SyncMonitor(trigger, pacer, secrets);
+        CacheReadinessCheck cacheCheck = new CacheReadinessCheck(settings, session, secrets);
+        ProgressReporter progress = new ProgressReporter(monitor, management.progressInterval());
+
+        // the cache check first: a sync waits for a probe of the cache to close before it opens it
+        session.observer(new SyncObservers(cacheCheck, monitor));
+        // a stop of Camel (SIGTERM, JMX) ends a sync at its next page boundary
+        session.stopWhen(context::isStopping);
+        context.getManagementStrategy().addEventNotifier(new RetryCounter(monitor));
+
+        context.getRegistry().bind("syncMonitor", monitor);
+        context.getRegistry().bind("syncProgress", progress);
+        ManagedRuntime runtime = new ManagedRuntime(context, settings, session, monitor, pacer, trigger);
+        context.addService(new Operations(context, management, monitor, runtime, trigger, cacheCheck), true, true);
+        context.addService(progress, true, true);
+        context.addService(new GracefulShutdown(context, settings.shutdownTimeoutSeconds()), true, true);
+    }
+
+    public static ObjectName streamName(String stream) throws JMException {
+        return new ObjectName(DOMAIN + ":type=stream,name=" + stream);
+    }
+
+    public static ObjectName runtimeName() throws JMException {
+        return new ObjectName(DOMAIN + ":type=runtime");
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        registerMBeans();
+        registerHealthChecks();
+        if (settings.remoteJmx()) {
+            try {
+                remoteJmx = RemoteJmxServer.start(settings);
+            } catch (Exception e) {
+                // e.g. the port is taken by the runtime already running: the command itself can still do its job
+                LOG.warn("remote JMX not started on port {}: {}", settings.remoteJmxPort(), String.valueOf(e.getMessage()).replaceAll("\\s+", " "));
+            }
+        }
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        if (remoteJmx != null) remoteJmx.stop();
+        remoteJmx = null;
+        ManagementAgent agent = agent();
+        for (ObjectName name : registered) {
+            if (agent != null && agent.isRegistered(name)) agent.unregister(name);
+        }
+        registered.clear();
+        trigger.close();
+    }
+
+    private void registerMBeans() throws JMException {
+        ManagementAgent agent = agent();
+        if (agent == null) {
+            LOG.info("JMX is off (camel.main.jmx-enabled=false): no MBeans");
+            return;
+        }
+        // forced: a runtime stopped without unregistering (a test JVM) must not block the next one
+        register(agent, runtime, runtimeName());
+        for (ManagedStream s : monitor.streams()) register(agent, s, streamName(s.name()));
+    }
+
+    private void register(ManagementAgent agent, Object mbean, ObjectName name) throws JMException {
+        agent.register(mbean, name, true);
+        registered.add(name);
+    }
+
+    private ManagementAgent agent() {
+        return context.getManagementStrategy() == null ? null : context.getManagementStrategy().getManagementAgent();
+    }
+
+    private void registerHealthChecks() {
+        HealthCheckRegistry health = HealthCheckRegistry.get(context);
+        if (health == null) {
+            LOG.info("Camel health checks are off (camel.health.enabled=false)");
+            return;
+        }
+        health.register(cacheCheck);
+        for (ManagedStream s : monitor.streams()) health.register(new StreamHealthCheck(s));
+    }
+}

@@ -1,0 +1,43 @@
+package io.persistiqsync.management;
+
+import org.apache.camel.spi.CamelEvent;
+import org.apache.camel.spi.CamelEvent.ExchangeRedeliveryEvent;
+import org.apache.camel.support.EventNotifierSupport;
+
+import io.persistiqsync.sync.StreamRun;
+
+/**
+ * Counts the error handler's redeliveries (the retries of error-handling.camel.yaml) per stream: Camel
+ * announces each one as an event, with the exchange that carries the stream's run.
+ */
+class RetryCounter extends EventNotifierSupport {
+    private final SyncMonitor monitor;
+
+    RetryCounter(SyncMonitor monitor) {
+        this.monitor = monitor;
+        // only redeliveries matter here: Camel then skips building the other events for us. (Camel files
+        // redeliveries under failure events: ignoring failures would silence them too.)
+        setIgnoreCamelContextEvents(true);
+        setIgnoreRouteEvents(true);
+        setIgnoreServiceEvents(true);
+        setIgnoreStepEvents(true);
+        setIgnoreExchangeCreatedEvent(true);
+        setIgnoreExchangeCompletedEvent(true);
+        setIgnoreExchangeSendingEvents(true);
+        setIgnoreExchangeSentEvents(true);
+        setIgnoreExchangeAsyncProcessingStartedEvents(true);
+    }
+
+    @Override
+    public boolean isEnabled(CamelEvent event) {
+        return event instanceof ExchangeRedeliveryEvent;
+    }
+
+    @Override
+    public void notify(CamelEvent event) {
+        if (event instanceof ExchangeRedeliveryEvent redelivery) {
+            StreamRun run = redelivery.getExchange().getProperty(StreamRun.PROPERTY, StreamRun.class);
+            if (run != null) monitor.retried(run.getStreamName());
+        }
+    }
+}
