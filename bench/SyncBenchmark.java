@@ -406,8 +406,9 @@ public class SyncBenchmark {
         rows.add(new Row("3", "product full sync, end to end (`java -jar ... sync --streams leads`, fresh file)", run.summary().records(),
                 requests, rowsInTable, run.wallSeconds(), haveFloor ? ratio(run.wallSeconds(), floor) + " x max(floors)" : "-", "<= 1.25",
                 haveFloor ? run.wallSeconds() <= 1.25 * floor : null,
-                String.format(Locale.ROOT, "of which the leads stream %.1f s (JVM + Camel start-up %.1f s); peak RSS %s", run.summary().seconds(),
-                        run.wallSeconds() - run.summary().seconds(), mb(run.peakRssKb() * 1024))));
+                String.format(Locale.ROOT, "of which the leads stream %.1f s (JVM + Camel start-up and close %.1f s); pages/s by quarter %s;"
+                        + " peak RSS %s", run.summary().seconds(), run.wallSeconds() - run.summary().seconds(), run.pagesPerSecond(),
+                        mb(run.peakRssKb() * 1024))));
         check(run.exitCode() == 0, "the full sync failed; see " + run.log());
         check(rowsInTable == data.records(), "the cache holds " + rowsInTable + " live leads, expected " + data.records());
     }
@@ -499,10 +500,10 @@ public class SyncBenchmark {
                     (long) pages, live, run.wallSeconds(),
                     String.format(Locale.ROOT, "heap after GC max %s, peak RSS %s", mb(gc.maxAfterBytes()), mb(run.peakRssKb() * 1024)),
                     "completes, flat", run.exitCode() == 0 && live == leads,
-                    String.format(Locale.ROOT, "heap used before GC max %s; %d GCs; RSS at 25/50/75/100%% of pages: %s", mb(gc.maxBeforeBytes()),
-                            gc.collections(), run.rssAtQuarters())));
-            memoryLines.add(String.format(Locale.ROOT, "| %,d | %s | %s | %s | %s | %.0f |", leads, mb(gc.maxAfterBytes()), mb(gc.maxBeforeBytes()),
-                    mb(run.peakRssKb() * 1024), run.rssAtQuarters(), run.wallSeconds()));
+                    String.format(Locale.ROOT, "heap used before GC max %s; %d GCs; RSS at 25/50/75/100%% of pages: %s; pages/s by quarter %s",
+                            mb(gc.maxBeforeBytes()), gc.collections(), run.rssAtQuarters(), run.pagesPerSecond())));
+            memoryLines.add(String.format(Locale.ROOT, "| %,d | %s | %s | %s | %s | %s | %.0f |", leads, mb(gc.maxAfterBytes()), mb(gc.maxBeforeBytes()),
+                    mb(run.peakRssKb() * 1024), run.rssAtQuarters(), run.pagesPerSecond(), run.wallSeconds()));
         }
     }
 
@@ -527,7 +528,7 @@ public class SyncBenchmark {
         }
     }
 
-    record ChildRun(int exitCode, double wallSeconds, long peakRssKb, String rssAtQuarters, Summary summary, Path log) {
+    record ChildRun(int exitCode, double wallSeconds, long peakRssKb, String rssAtQuarters, Summary summary, Path log, String pagesPerSecond) {
     }
 
     /**
@@ -562,11 +563,30 @@ public class SyncBenchmark {
             }
         }
         double wall = seconds(t0);
+        String pace = pagesPerSecondByQuarter(simulator.requests().requests(), requestsBefore);
         String stdout = Files.readString(out);
         Summary summary = Summary.parse(stdout);
         log(String.format(Locale.ROOT, "  %s: exit %d, %.1f s wall, %s", label, process.exitValue(), wall, stdout.lines()
                 .filter(l -> l.startsWith("leads")).findFirst().orElse("(no summary line; see " + err + ")").replaceAll("\\s+", " ")));
-        return new ChildRun(process.exitValue(), wall, peakKb, quarters.isEmpty() ? "-" : String.join(" / ", quarters), summary, err);
+        return new ChildRun(process.exitValue(), wall, peakKb, quarters.isEmpty() ? "-" : String.join(" / ", quarters), summary, err, pace);
+    }
+
+    /**
+     * Pages per second in each quarter of the pages the child asked for, from the simulator's request
+     * log: a sync whose cost per page grows with the data already stored slows down quarter by quarter.
+     */
+    private static String pagesPerSecondByQuarter(List<io.persistiqsync.simulator.RecordedRequest> log, int from) {
+        List<java.time.Instant> times = log.subList(Math.min(from, log.size()), log.size()).stream()
+                .map(io.persistiqsync.simulator.RecordedRequest::receivedAt).sorted().toList();
+        if (times.size() < 8) return "-";
+        List<String> out = new ArrayList<>();
+        for (int q = 0; q < 4; q++) {
+            int a = times.size() * q / 4;
+            int b = times.size() * (q + 1) / 4 - 1;
+            double s = Duration.between(times.get(a), times.get(b)).toNanos() / 1e9;
+            out.add(s <= 0 ? "-" : String.format(Locale.ROOT, "%.1f", (b - a) / s));
+        }
+        return String.join(" / ", out);
     }
 
     private static Map<String, Long> procStatus(Path status) {
@@ -669,8 +689,9 @@ public class SyncBenchmark {
         }
         if (!memoryLines.isEmpty()) {
             sb.append("\nMemory (item 6), -Xmx256m, one child JVM per size:\n\n");
-            sb.append("| leads | max heap after GC (live) | max heap used before GC | peak RSS (VmHWM) | RSS at 25/50/75/100% of pages | time (s) |\n");
-            sb.append("|---:|---:|---:|---:|---|---:|\n");
+            sb.append("| leads | max heap after GC (live) | max heap used before GC | peak RSS (VmHWM) | RSS at 25/50/75/100% of pages"
+                    + " | pages/s by quarter | time (s) |\n");
+            sb.append("|---:|---:|---:|---:|---|---|---:|\n");
             memoryLines.forEach(l -> sb.append(l).append('\n'));
         }
         return sb.toString();
@@ -768,9 +789,8 @@ public class SyncBenchmark {
                             if (!thread.equals("main") && !thread.startsWith("Camel")) continue; // idle pools wait in native too
                             nativeSamples++;
                             List<RecordedFrame> frames = stack.getFrames();
-                            String top = name(frames.get(0));
-                            String caller = frames.size() > 1 ? " <- " + name(frames.get(1)) : "";
-                            nativeTop.merge(top + caller, 1L, Long::sum);
+                            String top = name(frames.get(0)).replaceAll("^.*\\.([^.]+\\.[^.]+)$", "$1");
+                            nativeTop.merge(top + " <- " + productLine(frames), 1L, Long::sum);
                         }
                         case "jdk.ObjectAllocationSample" -> {
                             long w = e.getLong("weight");
@@ -788,21 +808,29 @@ public class SyncBenchmark {
                     }
                 }
             }
+            out.println("JFR samples Java code every 10-20 ms and threads in native code (DuckDB, sockets, zip) every 20 ms,"
+                    + " in separate tables: compare shares within a table.");
             out.printf(Locale.ROOT, "%d Java execution samples, %d native samples on the sync thread, %d GCs (%.2f s paused), %.1f GB allocated (sampled estimate)%n%n",
                     samples, nativeSamples, gcs, gcPauseNanos / 1e9, allocationWeight / 1e9);
             table(out, "Java CPU samples by owner (nearest product method, else the library step)", owner, samples);
             table(out, "Java CPU samples, inclusive, product methods", inclusive, samples);
             table(out, "Java CPU samples, self (top frame)", self, samples);
             table(out, "Java CPU samples by thread", threads, samples);
-            table(out, "Native samples (main/Camel threads), top frame <- caller", nativeTop, nativeSamples);
+            table(out, "Native samples (main/Camel threads): native method <- product line", nativeTop, nativeSamples);
             table(out, "Allocation (sampled bytes) by owner", allocation, allocationWeight);
         }
 
-        /** The nearest io.persistiqsync frame, or the library step the sample is in. */
+        /**
+         * The nearest io.persistiqsync frame, or the library step the sample is in when the nearest
+         * product frame is only the entry into Camel (the command, SyncRuntime).
+         */
         private static String owner(List<RecordedFrame> frames) {
             for (RecordedFrame f : frames) {
                 String n = name(f);
-                if (n.startsWith("io.persistiqsync.")) return n;
+                if (n.startsWith("io.persistiqsync.")) {
+                    if (!isEntry(n)) return n;
+                    break;
+                }
             }
             for (RecordedFrame f : frames) {
                 String n = name(f);
@@ -819,6 +847,21 @@ public class SyncBenchmark {
                 if (n.startsWith("org.apache.camel.")) return "[Camel engine: " + camelStep(frames) + "]";
             }
             return "[other: " + name(frames.get(0)).replaceAll("\\.[^.]+\\.[^.]+$", "") + "]";
+        }
+
+        /** Product frames that only lead into Camel or start it: not an owner of the work below them. */
+        private static boolean isEntry(String name) {
+            return name.startsWith("io.persistiqsync.Application.") || name.startsWith("io.persistiqsync.cli.")
+                    || name.equals("io.persistiqsync.SyncRuntime.sync");
+        }
+
+        /** The nearest non-entry product frame with its line (which statement), for native samples. */
+        private static String productLine(List<RecordedFrame> frames) {
+            for (RecordedFrame f : frames) {
+                String n = name(f);
+                if (n.startsWith("io.persistiqsync.") && !isEntry(n)) return n.replace("io.persistiqsync.", "") + ":" + f.getLineNumber();
+            }
+            return owner(frames);
         }
 
         /** Which EIP a Camel-engine sample is under (the innermost recognisable processor). */

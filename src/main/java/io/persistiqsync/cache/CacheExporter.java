@@ -125,22 +125,7 @@ public final class CacheExporter {
     }
 
     private Connection open() throws SQLException {
-        Properties props = new Properties();
-        if (user != null && !user.isEmpty()) props.setProperty("user", user);
-        if (password != null && !password.isEmpty()) props.setProperty("password", password);
-        // DuckDB: read-only, so the export neither changes the file nor excludes other readers
-        if (dialect instanceof DuckDbDialect) props.setProperty("duckdb.read_only", "true");
-        Connection connection = DriverManager.getConnection(url, props);
-        try {
-            if (!(dialect instanceof DuckDbDialect)) {
-                connection.setReadOnly(true);
-                connection.setAutoCommit(false); // PostgreSQL streams with a cursor only inside a transaction
-            }
-            return connection;
-        } catch (SQLException | RuntimeException e) {
-            connection.close();
-            throw e;
-        }
+        return CacheStore.openReadOnly(url, user, password);
     }
 
     private static boolean tableExists(Connection connection, String schemaName, String table) throws SQLException {

@@ -69,6 +69,30 @@ public class CacheStore implements AutoCloseable {
         }
     }
 
+    /**
+     * A read-only connection for commands that only read (export, streams): a DuckDB file is opened
+     * read-only, so other readers are not excluded and nothing is created; other databases stream
+     * with a cursor, which PostgreSQL allows only inside a transaction.
+     */
+    public static Connection openReadOnly(String url, String user, String password) throws SQLException {
+        Properties props = new Properties();
+        if (user != null && !user.isEmpty()) props.setProperty("user", user);
+        if (password != null && !password.isEmpty()) props.setProperty("password", password);
+        boolean duckDb = CacheDialect.forUrl(url) instanceof DuckDbDialect;
+        if (duckDb) props.setProperty("duckdb.read_only", "true");
+        Connection connection = DriverManager.getConnection(url, props);
+        try {
+            if (!duckDb) {
+                connection.setReadOnly(true);
+                connection.setAutoCommit(false);
+            }
+            return connection;
+        } catch (SQLException | RuntimeException e) {
+            connection.close();
+            throw e;
+        }
+    }
+
     private void createBookkeeping() throws SQLException {
         if (schema != null) execute("CREATE SCHEMA IF NOT EXISTS " + dialect.quote(schema));
         execute(ddl("_record_state", "stream {TEXT} NOT NULL, id {TEXT} NOT NULL, hash {TEXT}, seen_pass {INTEGER}, PRIMARY KEY (stream, id)"));

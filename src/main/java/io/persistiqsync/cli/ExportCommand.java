@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "export", description = "Write a stream's table from the cache to a Parquet or CSV file.")
 public class ExportCommand implements Callable<Integer> {
     /** a route pattern that matches nothing */
-    private static final String NO_ROUTES = "classpath:io/persistiqsync/cli/no-routes/*.camel.yaml";
+    static final String NO_ROUTES = "classpath:io/persistiqsync/cli/no-routes/*.camel.yaml";
 
     @Spec
     CommandSpec spec;

@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
 @Command(name = "persistiq-sync", mixinStandardHelpOptions = true, version = "persistiq-sync 0.1.0",
         description = "Keeps a PersistIQ account's data in a database you can query.",
         subcommands = {CheckCommand.class, StreamsCommand.class, SyncCommand.class, RunCommand.class, ExportCommand.class,
-                StatusCommand.class})
+                StatusCommand.class, SimulateCommand.class})
 public class PersistIqSyncCommand implements Runnable {
 
     @CommandLine.Spec

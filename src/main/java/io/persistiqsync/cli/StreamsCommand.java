@@ -1,6 +1,9 @@
 package io.persistiqsync.cli;
 
 import java.io.PrintWriter;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -8,7 +11,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.persistiqsync.SyncRuntime;
+import io.persistiqsync.SyncSettings;
 import io.persistiqsync.api.StreamCatalog;
+import io.persistiqsync.cache.CacheDialect;
+import io.persistiqsync.cache.CacheStore;
 import io.persistiqsync.api.StreamDefinition;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -27,6 +34,7 @@ public class StreamsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
+        Map<String, Map<String, String>> seen = fieldsAsLastSeen();
         if (json) {
             ObjectMapper mapper = new ObjectMapper();
             ArrayNode all = mapper.createArrayNode();
@@ -41,6 +49,9 @@ public class StreamsCommand implements Callable<Integer> {
                 ObjectNode fields = node.putObject("fields");
                 s.fields().forEach((name, type) -> fields.put(name, type.name().toLowerCase()));
                 s.derived().keySet().forEach(name -> fields.put(name, "text"));
+                seen.getOrDefault(s.name(), Map.of()).forEach((field, type) -> {
+                    if (!fields.has(field)) fields.put(field, type);
+                });
             }
             out.println(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(all));
             return 0;
@@ -53,7 +64,32 @@ public class StreamsCommand implements Callable<Integer> {
             }
             s.derived().forEach((name, pointer) -> out.printf("    %-20s text (from %s)%n", name, pointer));
             if (s.flattenData()) out.printf("    %-20s text (one column per lead field, custom ones included)%n", "data__<field>");
+            seen.getOrDefault(s.name(), Map.of()).forEach((field, type) -> {
+                if (!s.fields().containsKey(field) && !field.startsWith("derived.")) out.printf("    %-20s %s (as last synced)%n", field, type);
+            });
         }
         return 0;
+    }
+
+    /**
+     * Fields the last syncs met beyond the documented ones (custom lead fields, new API fields), from
+     * the cache's {@code _fields}, when there is a cache to read (nothing is created otherwise).
+     */
+    private static Map<String, Map<String, String>> fieldsAsLastSeen() {
+        Map<String, Map<String, String>> seen = new java.util.TreeMap<>();
+        try (SyncRuntime runtime = SyncRuntime.start(Map.of("camel.main.routes-include-pattern", ExportCommand.NO_ROUTES))) {
+            SyncSettings s = runtime.settings();
+            try (Connection c = CacheStore.openReadOnly(s.cacheUrl(), s.cacheUser(), s.cachePassword());
+                    Statement st = c.createStatement();
+                    ResultSet rs = st.executeQuery("SELECT stream, field, column_type FROM "
+                            + CacheDialect.forUrl(s.cacheUrl()).qualified(s.cacheSchema(), "_fields") + " ORDER BY stream, position")) {
+                while (rs.next()) {
+                    seen.computeIfAbsent(rs.getString(1), k -> new java.util.LinkedHashMap<>()).put(rs.getString(2), rs.getString(3).toLowerCase());
+                }
+            }
+        } catch (Exception noCacheYet) {
+            // no cache (or no sync yet): the documented fields are all there is to show
+        }
+        return seen;
     }
 }

@@ -21,6 +21,9 @@ public class RecordBatchStrategy implements AggregationStrategy {
             RecordBatch batch = new RecordBatch();
             batch.add(record, unchanged);
             recordExchange.getMessage().setBody(batch);
+            // this exchange now carries the batch, and the split hands its properties back to the page:
+            // a record's flag left on it would mark every record of the later pages as changed
+            recordExchange.removeProperty(CHANGED);
             return recordExchange;
         }
         batchExchange.getMessage().getBody(RecordBatch.class).add(record, unchanged);

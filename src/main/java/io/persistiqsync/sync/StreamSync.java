@@ -29,6 +29,7 @@ import io.persistiqsync.api.Secrets;
 import io.persistiqsync.api.StreamDefinition;
 import io.persistiqsync.api.TransientApiException;
 import io.persistiqsync.cache.CacheStore;
+import io.persistiqsync.cache.ColumnNames;
 import io.persistiqsync.cache.StreamColumns;
 import io.persistiqsync.state.RecordStateRepository;
 import io.persistiqsync.state.StreamState;
@@ -111,12 +112,19 @@ public class StreamSync {
                 || Duration.between(Instant.ofEpochMilli(state.lastFullPass()), now).compareTo(settings.fullPassInterval()) >= 0;
     }
 
-    /** Every lead field the account defines gets its data__ column, even before a lead has a value. */
+    /**
+     * Every lead field the account defines gets its data__ column, even before a lead has a value.
+     * Names that are already column names (first_name) claim theirs before look-alikes ("First Name").
+     */
     private static void declareLeadFields(CacheStore db, StreamColumns columns) throws SQLException {
         if (db.existingColumns("lead_fields").isEmpty()) return;
-        for (String name : db.query("SELECT " + db.dialect().quote("name") + " FROM " + db.table("lead_fields") + " WHERE "
-                + db.dialect().quote(CacheStore.DELETED_AT) + " IS NULL ORDER BY 1", rs -> rs.getString(1))) {
-            if (name != null) columns.observe(RecordShaper.DATA_FIELD + "." + name, RecordShaper::dataColumn, io.persistiqsync.api.FieldType.TEXT);
+        List<String> names = db.query("SELECT " + db.dialect().quote("name") + " FROM " + db.table("lead_fields") + " WHERE "
+                + db.dialect().quote(CacheStore.DELETED_AT) + " IS NULL AND " + db.dialect().quote("name") + " IS NOT NULL ORDER BY 1",
+                rs -> rs.getString(1));
+        List<String> ordered = new ArrayList<>(names.stream().filter(n -> n.equals(ColumnNames.normalize(n))).toList());
+        names.stream().filter(n -> !n.equals(ColumnNames.normalize(n))).forEach(ordered::add);
+        for (String name : ordered) {
+            columns.observe(RecordShaper.DATA_FIELD + "." + name, RecordShaper::dataColumn, io.persistiqsync.api.FieldType.TEXT);
         }
     }
 

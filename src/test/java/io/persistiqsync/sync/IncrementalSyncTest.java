@@ -72,6 +72,20 @@ class IncrementalSyncTest {
     }
 
     @Test
+    void aChangeToTheFirstRecordOfAPageRewritesOnlyThatRecord() throws Exception {
+        String first = env.simulator.account().liveLeadIds().get(0);
+        env.simulator.account().setLeadField(first, "title", com.fasterxml.jackson.databind.node.TextNode.valueOf("Chief Tester"));
+        env.simulator.account().addLeads(150); // two more pages of updated leads, all new
+        SyncReport report = env.sync(true, false, "leads");
+        StreamResult leads = report.result("leads");
+        assertEquals(1, leads.changed(), leads::toString);
+        assertEquals(150, leads.created());
+        assertEquals(299, leads.unchanged());
+        assertEquals(151, env.count("SELECT count(*) FROM leads WHERE _sync_id = (SELECT max(id) FROM _sync_runs WHERE stream = 'leads')"),
+                "rows written = rows changed");
+    }
+
+    @Test
     void aFullPassMarksExactlyTheRemovedRecordsAndAReturningRecordIsLiveAgain() throws Exception {
         List<String> removed = env.simulator.account().removeLeads(4);
         SyncReport incremental = env.sync("leads");

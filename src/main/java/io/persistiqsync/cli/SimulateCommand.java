@@ -1,0 +1,62 @@
+package io.persistiqsync.cli;
+
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+import io.persistiqsync.simulator.PersistIqSimulator;
+import io.persistiqsync.simulator.SimulatorSettings;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** Starts the PersistIQ simulator alone on loopback, until stopped (Ctrl-C, SIGTERM). */
+@Command(name = "simulate", description = "Serve a simulated PersistIQ API on loopback (for demos, tests and benchmarks).")
+public class SimulateCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--port", description = "Port on 127.0.0.1 (0 = any free one).")
+    int port;
+
+    @Option(names = "--key", description = "The API key it accepts.")
+    String key = SimulatorSettings.defaults().apiKey();
+
+    @Option(names = "--leads")
+    int leads = SimulatorSettings.defaults().leads();
+
+    @Option(names = "--users")
+    int users = SimulatorSettings.defaults().users();
+
+    @Option(names = "--campaigns")
+    int campaigns = SimulatorSettings.defaults().campaigns();
+
+    @Option(names = "--seed")
+    long seed = SimulatorSettings.defaults().seed();
+
+    @Option(names = "--latency-ms", description = "Delay before every answer.")
+    long latencyMillis;
+
+    @Option(names = "--rate-limit", description = "Requests per minute per key (0 = unlimited).")
+    int rateLimit;
+
+    @Override
+    public Integer call() throws Exception {
+        SimulatorSettings settings = SimulatorSettings.builder().port(port).apiKey(key).leads(leads).users(users).campaigns(campaigns)
+                .seed(seed).latency(Duration.ofMillis(latencyMillis)).rateLimitPerWindow(rateLimit).rateLimitWindow(Duration.ofMinutes(1))
+                .build();
+        CountDownLatch stopped = new CountDownLatch(1);
+        try (PersistIqSimulator simulator = PersistIqSimulator.start(settings)) {
+            Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown));
+            PrintWriter out = spec.commandLine().getOut();
+            out.println("PersistIQ simulator (made-up data) at " + simulator.baseUrl() + " with key " + key + "; Ctrl-C stops it.");
+            out.println("Sync from it: PERSISTIQ_BASE_URL=" + simulator.baseUrl() + " PERSISTIQ_API_KEY=" + key
+                    + " java -jar target/persistiq-sync.jar sync");
+            out.flush();
+            stopped.await();
+        }
+        return 0;
+    }
+}
