@@ -7,6 +7,7 @@ import org.apache.camel.model.errorhandler.DefaultErrorHandlerDefinition;
 
 import io.persistiqsync.api.ApiKeyInterceptor;
 import io.persistiqsync.api.ApiResponses;
+import io.persistiqsync.api.PageAhead;
 import io.persistiqsync.api.RatePacer;
 import io.persistiqsync.api.RetryPolicies;
 import io.persistiqsync.api.Secrets;
@@ -44,7 +45,9 @@ public class SyncConfiguration implements CamelConfiguration {
         bind(context, "recordShaper", new RecordShaper());
         bind(context, "recordBatch", new RecordBatchStrategy());
         bind(context, "cacheWriter", writer);
-        bind(context, "streamSync", new StreamSync(settings, session, recordState, writer, pacer, secrets));
+        PageAhead pageAhead = new PageAhead(context.createProducerTemplate(), pacer, settings.pageConcurrency());
+        bind(context, "pageAhead", pageAhead);
+        bind(context, "streamSync", new StreamSync(settings, session, recordState, writer, pacer, secrets, pageAhead));
         // JMX MBeans, health checks, remote JMX, progress output, graceful stop (see management/)
         Operations.install(context, settings, session, pacer, secrets);
 

@@ -30,6 +30,7 @@ public record SyncSettings(
         Duration connectTimeout,
         Duration responseTimeout,
         int maxPages,
+        int pageConcurrency,
         String cacheUrl,
         String cacheUser,
         String cachePassword,
@@ -59,6 +60,7 @@ public record SyncSettings(
                 r.millis("persistiq.connect-timeout"),
                 r.millis("persistiq.response-timeout"),
                 r.positiveInt("persistiq.max-pages"),
+                r.positiveInt("persistiq.page-concurrency"),
                 r.get("cache.url", v -> {
                     if (!v.startsWith("jdbc:")) throw new IllegalArgumentException("a JDBC URL starting with jdbc: is expected");
                     return v;

@@ -47,6 +47,8 @@ public final class SyncTestSupport implements AutoCloseable {
         settings.put("persistiq.rate-limit-fallback-wait", "300");
         settings.put("persistiq.max-requests-per-minute", "100000");
         settings.put("persistiq.response-timeout", "3000");
+        // one request at a time unless a test says otherwise: request counts stay exact
+        settings.put("persistiq.page-concurrency", "1");
     }
 
     public SyncTestSupport set(String key, String value) {

@@ -1,6 +1,8 @@
 package io.persistiqsync.api;
 
+import org.apache.camel.Body;
 import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Message;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -37,6 +39,16 @@ public class ApiResponses {
         if (status == 404) throw new NotFoundException("HTTP 404 not found" + reason);
         if (status >= 500) throw new TransientApiException(status, "HTTP " + status + reason);
         throw new ApiException(status, "unexpected HTTP " + status + reason);
+    }
+
+    /** A 200 is only an answer when it is the envelope with the stream's records array; else it is retried. */
+    public void checkEnvelope(@Body JsonNode page, @ExchangeProperty(PageRequest.RECORDS_KEY) String recordsKey) {
+        if (page == null || !page.isObject()) throw new TransientApiException(200, "the answer is not a JSON object");
+        if ("error".equals(page.path("status").asText())) {
+            throw new TransientApiException(200, "the answer says status error" + reason(page.path("error").toString()));
+        }
+        JsonNode records = page.get(recordsKey);
+        if (records == null || !records.isArray()) throw new TransientApiException(200, "the answer has no '" + recordsKey + "' array");
     }
 
     /** The API's own words (error.reason: error.message), redacted and cut to one short line. */

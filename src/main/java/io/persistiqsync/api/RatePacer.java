@@ -5,6 +5,7 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.concurrent.atomic.AtomicLong;
 
+import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
 /**
@@ -25,6 +26,9 @@ public class RatePacer {
     private long blockedUntil;
     private long remaining = -1;
     private long remainingResetsAt;
+    /** moving average of request latency (request start to answer), in milliseconds */
+    private double latencyMillis;
+    private static final String STARTED = "requestStartedNanos";
 
     private final AtomicLong waits = new AtomicLong();
     private final AtomicLong waitedMillis = new AtomicLong();
@@ -36,8 +40,13 @@ public class RatePacer {
         this.fallbackWaitMillis = fallbackWait.toMillis();
     }
 
-    /** Blocks until the next request may start. */
-    public void awaitPermit() throws InterruptedException {
+    /** Blocks until the next request may start; notes when it started, for {@link #answered}. */
+    public void awaitPermit(Exchange exchange) throws InterruptedException {
+        waitForSlot();
+        exchange.setProperty(STARTED, System.nanoTime());
+    }
+
+    private void waitForSlot() throws InterruptedException {
         long startAt;
         synchronized (this) {
             long now = System.currentTimeMillis();
@@ -56,14 +65,31 @@ public class RatePacer {
         requests.incrementAndGet();
     }
 
-    /** Learns from the rate-limit headers of any answer. */
+    /** Learns from the rate-limit headers of any answer, and how long it took. */
     public synchronized void observe(Message answer) {
+        Long started = answer.getExchange().getProperty(STARTED, Long.class);
+        if (started != null) {
+            double millis = (System.nanoTime() - started) / 1e6;
+            latencyMillis = latencyMillis == 0 ? millis : 0.8 * latencyMillis + 0.2 * millis;
+        }
         Long reset = longHeader(answer, "X-RateLimit-Reset");
         Long left = longHeader(answer, "X-RateLimit-Remaining");
         if (left != null && reset != null) {
-            remaining = left;
-            remainingResetsAt = reset * 1000 + RESET_MARGIN_MILLIS;
+            long resetsAt = reset * 1000 + RESET_MARGIN_MILLIS;
+            // answers arrive out of order when pages are fetched ahead: within one window, the lowest count is the truest
+            remaining = resetsAt == remainingResetsAt && remaining >= 0 ? Math.min(remaining, left) : left;
+            remainingResetsAt = resetsAt;
         }
+    }
+
+    /**
+     * How many pages to keep in flight beyond the one being processed: enough to cover the latency at
+     * our pace (latency / interval), at most {@code maxConcurrency - 1}; 0 while latency x rate <= 1.
+     */
+    public synchronized int lookAhead(int maxConcurrency) {
+        if (latencyMillis <= 0) return 0;
+        int inFlight = (int) Math.ceil(latencyMillis / Math.max(1, intervalMillis));
+        return Math.max(0, Math.min(maxConcurrency, inFlight) - 1);
     }
 
     /** A 429: hold every request until the time the API names. */

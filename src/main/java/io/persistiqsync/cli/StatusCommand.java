@@ -125,7 +125,7 @@ public class StatusCommand implements Callable<Integer> {
         List<String> errors = new ArrayList<>();
         for (Map.Entry<String, List<Run>> e : byStream.entrySet()) {
             if (e.getValue().isEmpty()) {
-                out.printf("%-16s %6s %-11s%n", e.getKey(), "-", "never");
+                out.printf("%-16s %6s %s%n", e.getKey(), "-", "never");
                 continue;
             }
             for (Run r : e.getValue()) {

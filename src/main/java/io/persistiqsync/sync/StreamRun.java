@@ -1,11 +1,10 @@
 package io.persistiqsync.sync;
 
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.persistiqsync.api.PageRequest;
 import io.persistiqsync.api.StreamDefinition;
 import io.persistiqsync.cache.StreamColumns;
 import io.persistiqsync.state.StreamState;
@@ -129,6 +128,11 @@ public class StreamRun {
         return interrupted;
     }
 
+    /** The page the last answer pointed at (null: none). */
+    public Integer nextPageNumber() {
+        return nextPage;
+    }
+
     void nextPage(Integer next) {
         this.nextPage = next;
     }
@@ -142,18 +146,15 @@ public class StreamRun {
         return nextPage != null && nextPage != page;
     }
 
-    public String getPagePath() {
-        return stream.pathFor(partition);
+    /** The request for the current page. */
+    public PageRequest getPageRequest() {
+        return new PageRequest(getPosition(), stream.pathFor(partition), stream.recordsKey(), stream.paged(), page, stream.filter().parameter, state.passFilter(),
+                partition != null);
     }
 
-    /** page=N and the incremental filter, URL-encoded (an offset's '+' must not turn into a space). */
-    public String getPageQuery() {
-        List<String> params = new ArrayList<>();
-        if (stream.paged()) params.add("page=" + page);
-        if (state.passFilter() != null && stream.filter().parameter != null) {
-            params.add(stream.filter().parameter + "=" + URLEncoder.encode(state.passFilter(), StandardCharsets.UTF_8));
-        }
-        return params.isEmpty() ? null : String.join("&", params);
+    /** Where paging stands, without the page: "leads", "campaign_leads c_abc123". */
+    public String getPosition() {
+        return stream.name() + (partition == null ? "" : " " + partition);
     }
 
     public List<String> getPageIds() {
@@ -175,7 +176,7 @@ public class StreamRun {
 
     /** Where the run stands, for error messages: "leads page 7" or "campaign_leads c_abc123 page 2". */
     public String position() {
-        return stream.name() + (partition == null ? "" : " " + partition) + " page " + page;
+        return getPosition() + " page " + page;
     }
 
     public RunCounts counts(long requestsNow) {

@@ -23,11 +23,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.persistiqsync.SyncSettings;
 import io.persistiqsync.api.ApiException;
 import io.persistiqsync.api.ApiRefusedException;
+import io.persistiqsync.api.PageAhead;
 import io.persistiqsync.api.PaginationException;
 import io.persistiqsync.api.RatePacer;
 import io.persistiqsync.api.Secrets;
 import io.persistiqsync.api.StreamDefinition;
-import io.persistiqsync.api.TransientApiException;
 import io.persistiqsync.cache.CacheStore;
 import io.persistiqsync.cache.ColumnNames;
 import io.persistiqsync.cache.StreamColumns;
@@ -44,6 +44,8 @@ import io.persistiqsync.state.SyncRunLog;
 public class StreamSync {
     private static final Logger LOG = LoggerFactory.getLogger(StreamSync.class);
     /** updated_after / start_at as the contract shows them: 2017-10-17T07:37:00-07:00 */
+    /** the field of the page partitionGone answers */
+    private static final String GONE = "gone";
     static final DateTimeFormatter FILTER_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ssxxx").withZone(ZoneOffset.UTC);
 
     private final SyncSettings settings;
@@ -52,9 +54,11 @@ public class StreamSync {
     private final CacheWriter writer;
     private final RatePacer pacer;
     private final Secrets secrets;
+    private final PageAhead pageAhead;
 
     public StreamSync(SyncSettings settings, SyncSession session, RecordStateRepository recordState, CacheWriter writer, RatePacer pacer,
-            Secrets secrets) {
+            Secrets secrets, PageAhead pageAhead) {
+        this.pageAhead = pageAhead;
         this.settings = settings;
         this.session = session;
         this.recordState = recordState;
@@ -151,17 +155,19 @@ public class StreamSync {
         run.startPartition(p, resumeHere ? s.checkpointPage() + 1 : 1);
     }
 
-    /** Checks an answer's envelope and decides the next page; the body stays the parsed page. */
-    public void acceptPage(@Body JsonNode page, @ExchangeProperty(StreamRun.PROPERTY) StreamRun run) {
+    /** Takes a page's ids and decides the next page; the body stays the parsed page. */
+    public void acceptPage(@Body JsonNode page, @ExchangeProperty(StreamRun.PROPERTY) StreamRun run, Exchange exchange) {
         StreamDefinition stream = run.stream();
-        if (page == null || !page.isObject()) throw new TransientApiException(200, "the answer is not a JSON object");
-        if ("error".equals(page.path("status").asText())) {
-            throw new TransientApiException(200, "the answer says status error: " + secrets.redact(page.path("error").toString()));
+        if (page != null && page.has(GONE)) {
+            LOG.warn("{}: {}; skipped", run.position(), page.get(GONE).asText());
+            run.partitionGone(page.get(GONE).asText());
+            run.recordPageIds(List.of());
+            ObjectNode empty = JsonNodeFactory.instance.objectNode();
+            empty.putArray(stream.recordsKey());
+            exchange.getMessage().setBody(empty);
+            return;
         }
-        JsonNode records = page.get(stream.recordsKey());
-        if (records == null || !records.isArray()) {
-            throw new TransientApiException(200, "the answer has no '" + stream.recordsKey() + "' array");
-        }
+        JsonNode records = page.get(stream.recordsKey()); // the envelope was checked with the request (ApiResponses)
         List<String> ids = new ArrayList<>(records.size());
         for (JsonNode r : records) {
             JsonNode id = r.get(StreamDefinition.PRIMARY_KEY);
@@ -170,6 +176,7 @@ public class StreamSync {
         run.recordPageIds(ids);
         run.pages++;
         run.nextPage(stream.paged() ? nextPage(page, run) : null);
+        if (!run.isHasNextPage() || run.nextPageNumber() != run.page() + 1) pageAhead.forget(run.getPosition());
     }
 
     /**
@@ -232,16 +239,15 @@ public class StreamSync {
         else run.advance();
     }
 
-    /** A child endpoint answered 404 (its campaign went away mid-sync): recorded, and read as an empty last page. */
-    public JsonNode partitionGone(Exchange exchange, @ExchangeProperty(StreamRun.PROPERTY) StreamRun run) {
+    /**
+     * A child endpoint answered 404 (its campaign went away mid-sync): answered as an empty last page
+     * that says why, which {@link #acceptPage} records; the stream goes on.
+     */
+    public JsonNode partitionGone(Exchange exchange) {
         Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        String reason = e == null ? "gone" : e.getMessage();
-        LOG.warn("{}: {}; skipped", run.position(), reason);
-        run.partitionGone(reason);
-        run.recordPageIds(List.of());
-        ObjectNode empty = JsonNodeFactory.instance.objectNode();
-        empty.putArray(run.stream().recordsKey());
-        return empty;
+        ObjectNode gone = JsonNodeFactory.instance.objectNode();
+        gone.put(GONE, e == null ? "gone" : e.getMessage());
+        return gone;
     }
 
     /** The stream read everything it set out to: commit, mark deletes after a full pass, close the run. */
@@ -277,6 +283,7 @@ public class StreamSync {
         StreamRun run = exchange.getProperty(StreamRun.PROPERTY, StreamRun.class);
         StreamDefinition stream = exchange.getMessage().getBody(StreamDefinition.class);
         if (e instanceof ApiRefusedException) session.keyRefused(true);
+        if (run != null) pageAhead.forget(run.getPosition());
         writer.discard();
         CacheStore db = session.store();
         db.rollback();

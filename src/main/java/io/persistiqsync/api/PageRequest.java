@@ -1,0 +1,32 @@
+package io.persistiqsync.api;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Which page to ask for: the path, the page number, and the incremental filter that every page of a
+ * pass carries (URL-encoded: an offset's '+' must not turn into a space).
+ *
+ * @param position a name for where paging stands, e.g. "leads" or "campaign_leads c_abc123"
+ * @param child    whether this is one parent's part of a child stream
+ */
+public record PageRequest(String position, String path, String recordsKey, boolean paged, int page, String filterParameter,
+        String filterValue, boolean child) {
+    /** exchange properties the request route reads */
+    public static final String PATH = "pagePath";
+    public static final String QUERY = "pageQuery";
+    public static final String RECORDS_KEY = "recordsKey";
+    /** set on requests of a child stream (one campaign's leads): a 404 there means the parent went away */
+    public static final String CHILD = "childPage";
+
+    public String query(int pageNumber) {
+        List<String> params = new ArrayList<>();
+        if (paged) params.add("page=" + pageNumber);
+        if (filterParameter != null && filterValue != null) {
+            params.add(filterParameter + "=" + URLEncoder.encode(filterValue, StandardCharsets.UTF_8));
+        }
+        return params.isEmpty() ? null : String.join("&", params);
+    }
+}
