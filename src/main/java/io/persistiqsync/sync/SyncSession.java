@@ -61,8 +61,8 @@ public class SyncSession {
         } catch (SQLException | RuntimeException e) {
             observer.syncFinished();
             lock.unlock();
-            throw new IllegalStateException("cannot open the cache " + CacheUrls.withoutCredentials(settings.cacheUrl()) + ": "
-                    + e.getMessage().replaceAll("\\s+", " "), e);
+            throw new SyncSettings.ConfigurationException("cache.url", "= " + CacheUrls.withoutCredentials(settings.cacheUrl())
+                    + ": cannot open the cache: " + String.valueOf(e.getMessage()).replaceAll("\\s+", " "));
         }
     }
 

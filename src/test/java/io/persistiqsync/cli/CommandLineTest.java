@@ -111,6 +111,19 @@ class CommandLineTest {
     }
 
     @Test
+    void anUnreachableCacheIsAOneLineErrorNamingTheKey() {
+        String cache = env.settings().get("cache.url");
+        env.set("cache.url", "jdbc:postgresql://127.0.0.1:1/nowhere");
+        try {
+            Result r = env.cli("sync", "--streams", "users");
+            assertEquals(1, r.exitCode());
+            assertOneLineError(r, "cache.url", "cannot open the cache");
+        } finally {
+            env.set("cache.url", cache);
+        }
+    }
+
+    @Test
     void anUnknownKeyFailsAtStart() {
         System.setProperty("persistiq.api-kee", "x");
         try {
