@@ -231,22 +231,19 @@ final class LeadStore {
 
     /** Sets {@code data.<field>} of a live lead (null = JSON null) and marks it updated now. */
     void setField(String id, String field, JsonNode value) {
-        lock.writeLock().lock();
-        try {
-            int index = generator.indexOf(id);
-            if (!isLiveLocked(index)) {
-                throw new NoSuchElementException("no live lead " + id);
-            }
-            ObjectNode json = currentJson(index).deepCopy();
-            ((ObjectNode) json.get("data")).set(field, value == null ? NullNode.getInstance() : value.deepCopy());
-            store(index, json);
-        } finally {
-            lock.writeLock().unlock();
-        }
+        change(id, json -> ((ObjectNode) json.get("data")).set(field, value == null ? NullNode.getInstance() : value.deepCopy()));
     }
 
     /** Sets a top-level field of a live lead (null removes it) and marks it updated now. */
     void setAttribute(String id, String field, JsonNode value) {
+        change(id, json -> {
+            if (value == null) json.remove(field);
+            else json.set(field, value.deepCopy());
+        });
+    }
+
+    /** Changes a copy of a live lead's JSON and stores it, updated now. */
+    private void change(String id, java.util.function.Consumer<ObjectNode> edit) {
         lock.writeLock().lock();
         try {
             int index = generator.indexOf(id);
@@ -254,8 +251,7 @@ final class LeadStore {
                 throw new NoSuchElementException("no live lead " + id);
             }
             ObjectNode json = currentJson(index).deepCopy();
-            if (value == null) json.remove(field);
-            else json.set(field, value.deepCopy());
+            edit.accept(json);
             store(index, json);
         } finally {
             lock.writeLock().unlock();
