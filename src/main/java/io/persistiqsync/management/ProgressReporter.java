@@ -62,10 +62,6 @@ public class ProgressReporter extends ServiceSupport {
         if (isStarted()) schedule();
     }
 
-    synchronized Mode mode() {
-        return mode;
-    }
-
     /** Draws the final state of a live block (call before printing anything else after the sync). */
     public synchronized void finish() {
         if (mode == Mode.LIVE && drawn > 0) {

@@ -16,9 +16,9 @@ import java.util.HashMap;
 import java.util.Map;
 
 import javax.management.remote.JMXConnectorServer;
-import javax.management.remote.JMXConnectorServerFactory;
 import javax.management.remote.JMXServiceURL;
 import javax.management.remote.rmi.RMIConnectorServer;
+import javax.management.remote.rmi.RMIJRMPServerImpl;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.rmi.ssl.SslRMIClientSocketFactory;
@@ -58,17 +58,16 @@ final class RemoteJmxServer {
         Registry registry = LocateRegistry.createRegistry(s.remoteJmxPort(), clientSockets, serverSockets);
         try {
             Map<String, Object> env = new HashMap<>();
-            env.put(RMIConnectorServer.RMI_SERVER_SOCKET_FACTORY_ATTRIBUTE, serverSockets);
-            if (clientSockets != null) {
-                env.put(RMIConnectorServer.RMI_CLIENT_SOCKET_FACTORY_ATTRIBUTE, clientSockets);
-                env.put("com.sun.jndi.rmi.factory.socket", clientSockets); // binding into the registry goes over SSL too
-            }
             if (s.remoteJmxAuthenticate()) env.put("jmx.remote.x.password.file", s.passwordFile().toString());
             if (s.accessFile() != null) env.put("jmx.remote.x.access.file", s.accessFile().toString());
             String where = (host == null ? "localhost" : host) + ":" + s.remoteJmxPort();
-            JMXServiceURL url = new JMXServiceURL("service:jmx:rmi://" + where + "/jndi/rmi://" + where + "/jmxrmi");
-            JMXConnectorServer server = JMXConnectorServerFactory.newJMXConnectorServer(url, env, ManagementFactory.getPlatformMBeanServer());
+            // the connector's server object, exported on the registry's port, and bound into the registry
+            // directly (a lookup of our own registry over SSL would need our certificate in our trust store)
+            RMIJRMPServerImpl rmiServer = new RMIJRMPServerImpl(s.remoteJmxPort(), clientSockets, serverSockets, env);
+            JMXConnectorServer server = new RMIConnectorServer(new JMXServiceURL("service:jmx:rmi://" + where), env, rmiServer,
+                    ManagementFactory.getPlatformMBeanServer());
             server.start();
+            registry.rebind("jmxrmi", rmiServer.toStub());
             JMXServiceURL address = new JMXServiceURL("service:jmx:rmi:///jndi/rmi://" + where + "/jmxrmi");
             LOG.info("remote JMX on {} ({}{})", address, s.remoteJmxAuthenticate() ? "password file" : "NO authentication",
                     ssl != null ? ", SSL" : "");

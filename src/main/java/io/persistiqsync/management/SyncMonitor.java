@@ -127,10 +127,11 @@ public class SyncMonitor implements SyncObserver {
         }
         List<StreamProgress> out = new ArrayList<>();
         for (String name : names) {
-            StreamProgress p = streams.get(name).progress();
-            // a stream whose run has not begun in this sync still shows its previous run
-            boolean notYet = started == null || p.running() ? false : !streams.get(name).ranSince(started);
-            out.add(notYet ? StreamProgress.waiting(name) : p);
+            ManagedStream stream = streams.get(name);
+            StreamProgress p = stream.progress();
+            // a stream not yet begun in this sync would otherwise show its previous run
+            boolean begun = p.running() || started == null || stream.ranSince(started);
+            out.add(begun ? p : StreamProgress.waiting(name));
         }
         return new SyncProgress(running, started, List.copyOf(out));
     }

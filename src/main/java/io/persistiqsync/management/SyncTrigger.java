@@ -8,6 +8,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.persistiqsync.api.StreamCatalog;
+import io.persistiqsync.api.StreamDefinition;
 import io.persistiqsync.sync.SyncRequest;
 import io.persistiqsync.sync.SyncSession;
 
@@ -16,7 +17,7 @@ import io.persistiqsync.sync.SyncSession;
  * overlap guard applies (a sync asked for while one runs is skipped and counted), and they run in the
  * background: a JMX client gets its answer at once instead of waiting out a long sync.
  */
-public class SyncTrigger {
+class SyncTrigger {
     private static final Logger LOG = LoggerFactory.getLogger(SyncTrigger.class);
 
     private final CamelContext context;
@@ -29,8 +30,8 @@ public class SyncTrigger {
     }
 
     String syncAll() {
-        return start(session.configuredRequest(), "sync of " + String.join(", ", session.configuredRequest().streams().stream()
-                .map(s -> s.name()).toList()));
+        SyncRequest request = session.configuredRequest();
+        return start(request, "sync of " + String.join(", ", request.streams().stream().map(StreamDefinition::name).toList()));
     }
 
     String syncStream(String stream, boolean fullRefresh) {

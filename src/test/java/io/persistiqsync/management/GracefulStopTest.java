@@ -25,7 +25,7 @@ import io.persistiqsync.sync.SyncReport;
  * right after the last committed page and ends exact.
  */
 class GracefulStopTest {
-    static final int LEADS = 4000;
+    static final int LEADS = 2500;
     static final int PAGES = LEADS / 100;
     static final int SHUTDOWN_TIMEOUT = 10;
 

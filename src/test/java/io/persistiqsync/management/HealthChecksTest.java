@@ -4,10 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.List;
+
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.health.HealthCheck;
@@ -38,11 +42,17 @@ class HealthChecksTest {
                 assertTrue(cache.getMessage().orElse("").startsWith("cannot open the cache jdbc:duckdb:"), cache::toString);
                 assertFalse(HealthCheckHelper.isResultsUp(HealthCheckHelper.invokeReadiness(context, "full"), true), "readiness as a whole is down");
                 assertLivenessUp(context);
+                // what an operator sees over JMX: Camel's health MBean
+                MBeanServer jmx = ManagementFactory.getPlatformMBeanServer();
+                ObjectName health = jmx.queryNames(new ObjectName("org.apache.camel:type=health,*"), null).iterator().next();
+                assertEquals(false, jmx.getAttribute(health, "HealthyReadiness"));
+                assertEquals(true, jmx.getAttribute(health, "HealthyLiveness"));
 
                 Files.createDirectories(missing);
                 assertEquals(HealthCheck.State.UP, readiness(context, CacheReadinessCheck.ID).getState(), "up again once it can be opened");
                 assertTrue(HealthCheckHelper.isResultsUp(HealthCheckHelper.invokeReadiness(context, "full"), true),
                         () -> HealthCheckHelper.invokeReadiness(context, "full").toString());
+                assertEquals(true, jmx.getAttribute(health, "HealthyReadiness"));
             }
         }
     }

@@ -42,9 +42,10 @@ class JmxOverConnectorTest {
     static void start() throws Exception {
         env = new SyncTestSupport(SimulatorSettings.builder().users(3).leads(LEADS).campaigns(4));
         port = JmxClient.freePort();
-        Path passwords = Files.writeString(env.dir.resolve("jmx.password"), "monitor s3cret\n");
+        Path passwords = Files.writeString(env.dir.resolve("jmx.password"), "monitor s3cret\nviewer v1ew\n");
+        Path access = Files.writeString(env.dir.resolve("jmx.access"), "monitor readwrite\nviewer readonly\n");
         env.set("jmx.remote.enabled", "true").set("jmx.remote.host", "127.0.0.1").set("jmx.remote.port", Integer.toString(port))
-                .set("jmx.remote.password-file", passwords.toString())
+                .set("jmx.remote.password-file", passwords.toString()).set("jmx.remote.access-file", access.toString())
                 .set("persistiq.streams", "users,leads")
                 .set("cache.url", env.cacheUrl + "?user=admin&password=hunter2");
         runtime = env.start();
@@ -174,6 +175,14 @@ class JmxOverConnectorTest {
             }
         }
         assertTrue(read > 100, "read " + read + " attributes");
+    }
+
+    @Test
+    void aReadOnlyUserReadsButCannotSync() throws Exception {
+        try (JmxClient viewer = JmxClient.connect(port, "viewer", "v1ew")) {
+            assertEquals("users,leads", viewer.runtime("Streams"));
+            assertThrows(SecurityException.class, () -> viewer.invoke(Operations.runtimeName(), "syncAllNow"));
+        }
     }
 
     @Test
