@@ -48,6 +48,20 @@ public final class SyncRuntime implements AutoCloseable {
         createMain(scheduled).run();
     }
 
+    /**
+     * The settings as every command reads them (application.properties, environment, -D), for commands
+     * that only read the cache: from a runtime started without routes (so nothing syncs) and without
+     * remote JMX (a running `run` may hold its port).
+     */
+    public static SyncSettings readSettings() throws Exception {
+        try (SyncRuntime runtime = start(Map.of("camel.main.routes-include-pattern", NO_ROUTES, "jmx.remote.enabled", "false"))) {
+            return runtime.settings();
+        }
+    }
+
+    /** a route pattern that matches nothing */
+    private static final String NO_ROUTES = "classpath:io/persistiqsync/no-routes/*.camel.yaml";
+
     public CamelContext context() {
         return main.getCamelContext();
     }

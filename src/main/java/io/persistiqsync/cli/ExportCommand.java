@@ -3,7 +3,6 @@ package io.persistiqsync.cli;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 import io.persistiqsync.SyncRuntime;
@@ -23,9 +22,6 @@ import picocli.CommandLine.Spec;
 /** Writes one stream's table from the cache (whichever database it is) to a Parquet or CSV file. */
 @Command(name = "export", description = "Write a stream's table from the cache to a Parquet or CSV file.")
 public class ExportCommand implements Callable<Integer> {
-    /** a route pattern that matches nothing */
-    static final String NO_ROUTES = "classpath:io/persistiqsync/cli/no-routes/*.camel.yaml";
-
     @Spec
     CommandSpec spec;
 
@@ -46,12 +42,7 @@ public class ExportCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         StreamDefinition definition = StreamCatalog.select(List.of(stream)).get(0); // unknown: a one-line error naming the known ones
         Format chosen = chooseFormat();
-        // the settings as every command reads them (application.properties, environment, -D), from a
-        // runtime started without routes: exporting never syncs and does not depend on the routes
-        SyncSettings settings;
-        try (SyncRuntime runtime = SyncRuntime.start(Map.of("camel.main.routes-include-pattern", NO_ROUTES))) {
-            settings = runtime.settings();
-        }
+        SyncSettings settings = SyncRuntime.readSettings();
         CacheExporter exporter = new CacheExporter(settings.cacheUrl(), settings.cacheUser(), settings.cachePassword(), settings.cacheSchema());
         long rows;
         try {

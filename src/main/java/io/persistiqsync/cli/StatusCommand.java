@@ -67,11 +67,7 @@ public class StatusCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (runs < 1) throw new ParameterException(spec.commandLine(), "--runs must be at least 1");
         if (streams != null) StreamCatalog.select(streams); // an unknown name: a one-line error naming the known ones
-        SyncSettings settings;
-        // the settings as every command reads them; no remote JMX: a running `run` may hold its port
-        try (SyncRuntime runtime = SyncRuntime.start(Map.of("jmx.remote.enabled", "false"))) {
-            settings = runtime.settings();
-        }
+        SyncSettings settings = SyncRuntime.readSettings();
         List<StreamDefinition> selected = StreamCatalog.select(streams != null ? streams : settings.streams());
         Map<String, List<Run>> byStream = new LinkedHashMap<>();
         try (CacheStore db = CacheStore.open(settings.cacheUrl(), settings.cacheUser(), settings.cachePassword(), settings.cacheSchema())) {

@@ -77,8 +77,8 @@ public class StreamsCommand implements Callable<Integer> {
      */
     private static Map<String, Map<String, String>> fieldsAsLastSeen() {
         Map<String, Map<String, String>> seen = new java.util.TreeMap<>();
-        try (SyncRuntime runtime = SyncRuntime.start(Map.of("camel.main.routes-include-pattern", ExportCommand.NO_ROUTES))) {
-            SyncSettings s = runtime.settings();
+        try {
+            SyncSettings s = SyncRuntime.readSettings();
             try (Connection c = CacheStore.openReadOnly(s.cacheUrl(), s.cacheUser(), s.cachePassword());
                     Statement st = c.createStatement();
                     ResultSet rs = st.executeQuery("SELECT stream, field, column_type FROM "
