@@ -10,7 +10,7 @@ import java.util.Map;
  * @param id        the record's id (null when the record has none)
  * @param hash      content hash of the record as the API sent it
  * @param values    column name -> value as text (null for SQL NULL)
- * @param rawJson   the record as the API sent it
+ * @param rawJson   the record as the API sent it, for refused records (null for accepted ones)
  * @param rejection why it cannot be stored, or null when it can
  */
 public record CacheRecord(String stream, String id, String hash, Map<String, String> values, String rawJson, String rejection) {

@@ -39,11 +39,10 @@ public class RecordShaper {
 
     CacheRecord shape(JsonNode record, StreamRun run) {
         StreamDefinition stream = run.stream();
-        String raw = record.toString();
-        if (!record.isObject()) return refused(stream, null, raw, "the record is not a JSON object");
+        if (!record.isObject()) return refused(stream, null, record, "the record is not a JSON object");
         JsonNode idNode = record.get(StreamDefinition.PRIMARY_KEY);
         if (idNode == null || !idNode.isValueNode() || idNode.isNull() || idNode.asText().isBlank()) {
-            return refused(stream, null, raw, "the record has no id");
+            return refused(stream, null, record, "the record has no id");
         }
         String id = idNode.asText();
         StreamColumns columns = run.columns();
@@ -74,9 +73,10 @@ public class RecordShaper {
                 }
             }
         } catch (BadValueException e) {
-            return refused(stream, id, raw, field + ": " + e.getMessage());
+            return refused(stream, id, record, field + ": " + e.getMessage());
         }
-        return new CacheRecord(stream.name(), id, ContentHash.of(record), values, raw, null);
+        // the raw JSON is kept only for refused records (it goes to _rejected): no second serialisation of every record
+        return new CacheRecord(stream.name(), id, ContentHash.of(record), values, null, null);
     }
 
     /** data.First Name -> data__first_name */
@@ -84,7 +84,7 @@ public class RecordShaper {
         return DATA_PREFIX + ColumnNames.normalize(dataField.substring(DATA_FIELD.length() + 1));
     }
 
-    private static CacheRecord refused(StreamDefinition stream, String id, String raw, String reason) {
-        return new CacheRecord(stream.name(), id, null, Map.of(), raw, reason);
+    private static CacheRecord refused(StreamDefinition stream, String id, JsonNode raw, String reason) {
+        return new CacheRecord(stream.name(), id, null, Map.of(), raw.toString(), reason);
     }
 }
