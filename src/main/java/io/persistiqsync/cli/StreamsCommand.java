@@ -34,7 +34,7 @@ public class StreamsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        Map<String, Map<String, String>> seen = fieldsAsLastSeen();
+        Map<String, Map<String, SeenField>> seen = fieldsAsLastSeen();
         if (json) {
             ObjectMapper mapper = new ObjectMapper();
             ArrayNode all = mapper.createArrayNode();
@@ -50,7 +50,7 @@ public class StreamsCommand implements Callable<Integer> {
                 s.fields().forEach((name, type) -> fields.put(name, type.name().toLowerCase()));
                 s.derived().keySet().forEach(name -> fields.put(name, "text"));
                 seen.getOrDefault(s.name(), Map.of()).forEach((field, type) -> {
-                    if (!fields.has(field)) fields.put(field, type);
+                    if (!fields.has(field)) fields.put(field, type.type());
                 });
             }
             out.println(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(all));
@@ -65,26 +65,31 @@ public class StreamsCommand implements Callable<Integer> {
             s.derived().forEach((name, pointer) -> out.printf("    %-20s text (from %s)%n", name, pointer));
             if (s.flattenData()) out.printf("    %-20s text (one column per lead field, custom ones included)%n", "data__<field>");
             seen.getOrDefault(s.name(), Map.of()).forEach((field, type) -> {
-                if (!s.fields().containsKey(field) && !field.startsWith("derived.")) out.printf("    %-20s %s (as last synced)%n", field, type);
+                if (!s.fields().containsKey(field) && !field.startsWith("derived.")) out.printf("    %-20s %s (column %s, as last synced)%n", field, type.type(), type.column());
             });
         }
         return 0;
+    }
+
+    /** A field as the last sync stored it. */
+    private record SeenField(String type, String column) {
     }
 
     /**
      * Fields the last syncs met beyond the documented ones (custom lead fields, new API fields), from
      * the cache's {@code _fields}, when there is a cache to read (nothing is created otherwise).
      */
-    private static Map<String, Map<String, String>> fieldsAsLastSeen() {
-        Map<String, Map<String, String>> seen = new java.util.TreeMap<>();
+    private static Map<String, Map<String, SeenField>> fieldsAsLastSeen() {
+        Map<String, Map<String, SeenField>> seen = new java.util.TreeMap<>();
         try {
             SyncSettings s = SyncRuntime.readSettings();
             try (Connection c = CacheStore.openReadOnly(s.cacheUrl(), s.cacheUser(), s.cachePassword());
                     Statement st = c.createStatement();
-                    ResultSet rs = st.executeQuery("SELECT stream, field, column_type FROM "
+                    ResultSet rs = st.executeQuery("SELECT stream, field, column_type, column_name FROM "
                             + CacheDialect.forUrl(s.cacheUrl()).qualified(s.cacheSchema(), "_fields") + " ORDER BY stream, position")) {
                 while (rs.next()) {
-                    seen.computeIfAbsent(rs.getString(1), k -> new java.util.LinkedHashMap<>()).put(rs.getString(2), rs.getString(3).toLowerCase());
+                    seen.computeIfAbsent(rs.getString(1), k -> new java.util.LinkedHashMap<>())
+                            .put(rs.getString(2), new SeenField(rs.getString(3).toLowerCase(), rs.getString(4)));
                 }
             }
         } catch (Exception noCacheYet) {
