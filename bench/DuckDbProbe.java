@@ -33,8 +33,12 @@ public class DuckDbProbe {
         Path dir = Files.createTempDirectory("duckdb-probe-");
         for (String threshold : new String[] {null, "1GB"}) {
             System.out.println("checkpoint_threshold " + (threshold == null ? "default (16MB)" : threshold) + ":");
-            run(dir.resolve("probe-" + (threshold == null ? "default" : threshold) + ".duckdb"), leads, threshold);
+            Path file = dir.resolve("probe-" + (threshold == null ? "default" : threshold) + ".duckdb");
+            run(file, leads, threshold);
+            Files.deleteIfExists(file);
+            Files.deleteIfExists(Path.of(file + ".wal"));
         }
+        Files.deleteIfExists(dir);
     }
 
     private static void run(Path file, int leads, String threshold) throws SQLException {
