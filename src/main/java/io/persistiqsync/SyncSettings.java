@@ -36,6 +36,8 @@ public record SyncSettings(
         String cachePassword,
         String cacheSchema,
         int pagesPerCommit,
+        String duckDbMemoryLimit,
+        String duckDbCheckpointThreshold,
         String cron,
         Duration watermarkOverlap,
         Duration fullPassInterval,
@@ -69,6 +71,8 @@ public record SyncSettings(
                 r.text("cache.password"),
                 r.text("cache.schema"),
                 r.positiveInt("cache.pages-per-commit"),
+                r.size("cache.duckdb.memory-limit"),
+                r.size("cache.duckdb.checkpoint-threshold"),
                 r.get("sync.cron", SyncSettings::checkCron),
                 r.get("sync.watermark-overlap", Duration::parse),
                 r.get("sync.full-pass-interval", Duration::parse),
@@ -123,6 +127,16 @@ public record SyncSettings(
         }
     }
 
+    /** Settings handed to the database driver: DuckDB's memory limit and checkpoint threshold (other databases: none). */
+    public Properties cacheDriverOptions() {
+        Properties options = new Properties();
+        if (cacheUrl.startsWith("jdbc:duckdb:")) {
+            if (!duckDbMemoryLimit.isEmpty()) options.setProperty("memory_limit", duckDbMemoryLimit);
+            if (!duckDbCheckpointThreshold.isEmpty()) options.setProperty("checkpoint_threshold", duckDbCheckpointThreshold);
+        }
+        return options;
+    }
+
     public boolean hasApiKey() {
         return apiKey != null && !apiKey.isBlank();
     }
@@ -156,6 +170,15 @@ public record SyncSettings(
                 if (n <= 0) throw new IllegalArgumentException("must be greater than 0");
                 return n;
             });
+        }
+
+        /** A size such as 256MB or 1GiB; empty leaves the database's own default. */
+        String size(String key) {
+            String value = text(key);
+            if (!value.isEmpty() && !value.matches("(?i)\\d+(\\.\\d+)?\\s*(b|kb|mb|gb|tb|kib|mib|gib|tib)")) {
+                throw new ConfigurationException(key, "'" + value + "' is not a size such as 256MB or 1GB");
+            }
+            return value;
         }
 
         Duration millis(String key) {

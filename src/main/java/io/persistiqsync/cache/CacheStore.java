@@ -51,9 +51,14 @@ public class CacheStore implements AutoCloseable {
         this.upperCaseIdentifiers = connection.getMetaData().storesUpperCaseIdentifiers();
     }
 
-    /** Opens the cache named by the JDBC URL and makes sure its bookkeeping tables exist. */
-    public static CacheStore open(String url, String user, String password, String schema) throws SQLException {
+    /**
+     * Opens the cache named by the JDBC URL and makes sure its bookkeeping tables exist.
+     *
+     * @param driverOptions settings for the driver (DuckDB: memory_limit, checkpoint_threshold)
+     */
+    public static CacheStore open(String url, String user, String password, String schema, Properties driverOptions) throws SQLException {
         Properties props = new Properties();
+        props.putAll(driverOptions);
         if (user != null && !user.isEmpty()) props.setProperty("user", user);
         if (password != null && !password.isEmpty()) props.setProperty("password", password);
         CacheDialect dialect = CacheDialect.forUrl(url);

@@ -26,7 +26,9 @@ import io.persistiqsync.cache.CacheStore;
  * record is unchanged and needs no write. {@link #add} only stages the new hash; it reaches the
  * database with the record's row, in the same transaction ({@link #write}), so state never runs ahead
  * of data. Stored hashes are read a page at a time ({@link #prefetch}), which keeps memory flat
- * however many records a stream has.
+ * however many records a stream has. A stream with no state at all when its run begins (a first sync)
+ * skips those reads: only ids this run has stored can have a hash, and {@link IdFilter} tells which
+ * ids may be among them (a record the API shows twice as pages shift), so only those are looked up.
  */
 public class RecordStateRepository extends ServiceSupport implements IdempotentRepository {
     private final Supplier<CacheStore> store;
@@ -37,22 +39,31 @@ public class RecordStateRepository extends ServiceSupport implements IdempotentR
     private final Map<String, String> pending = new HashMap<>();
     /** ids added since the last commit that had never been stored */
     private final Set<String> newIds = new HashSet<>();
+    /** the ids this run stored, when the stream had no state at its start (else null: every page is looked up) */
+    private IdFilter storedThisRun;
 
     public RecordStateRepository(Supplier<CacheStore> store) {
         this.store = store;
     }
 
+    /** A stream's run begins: whether its state is empty decides how pages are looked up. */
+    public synchronized void beginStream(String streamName) throws SQLException {
+        stream = streamName;
+        stored.clear();
+        pending.clear();
+        newIds.clear();
+        CacheStore db = store.get();
+        List<Long> known = db.query("SELECT COUNT(*) FROM " + db.table("_record_state") + " WHERE stream = ?", rs -> rs.getLong(1), streamName);
+        storedThisRun = known.get(0) == 0 ? new IdFilter() : null;
+    }
+
     /** Reads the stored hashes of a page's ids in one query. */
     public synchronized void prefetch(String streamName, Collection<String> ids) throws SQLException {
-        if (!streamName.equals(stream)) {
-            stream = streamName;
-            pending.clear();
-            newIds.clear();
-        }
+        if (!streamName.equals(stream)) beginStream(streamName);
         stored.clear();
-        if (ids.isEmpty()) return;
+        List<String> idList = storedThisRun == null ? new ArrayList<>(ids) : ids.stream().filter(storedThisRun::mightContain).toList();
+        if (idList.isEmpty()) return;
         CacheStore db = store.get();
-        List<String> idList = new ArrayList<>(ids);
         for (int from = 0; from < idList.size(); from += 500) {
             List<String> chunk = idList.subList(from, Math.min(idList.size(), from + 500));
             Object[] params = new Object[chunk.size() + 1];
@@ -102,6 +113,7 @@ public class RecordStateRepository extends ServiceSupport implements IdempotentR
             CacheStore db = store.get();
             db.update("UPDATE " + db.table("_record_state") + " SET hash = NULL");
             db.commit();
+            storedThisRun = null;
             stored.clear();
             pending.clear();
             newIds.clear();
@@ -114,6 +126,7 @@ public class RecordStateRepository extends ServiceSupport implements IdempotentR
     public synchronized void forget(String streamName) throws SQLException {
         CacheStore db = store.get();
         db.update("UPDATE " + db.table("_record_state") + " SET hash = NULL WHERE stream = ?", streamName);
+        storedThisRun = null;
         stored.clear();
         pending.clear();
         newIds.clear();
@@ -127,6 +140,9 @@ public class RecordStateRepository extends ServiceSupport implements IdempotentR
      */
     public void write(String streamName, Map<String, String> idsAndHashes, long passId) throws SQLException {
         if (idsAndHashes.isEmpty()) return;
+        synchronized (this) {
+            if (storedThisRun != null && streamName.equals(stream)) idsAndHashes.keySet().forEach(storedThisRun::add);
+        }
         List<String[]> rows = new ArrayList<>(idsAndHashes.size());
         String pass = Long.toString(passId);
         idsAndHashes.forEach((id, hash) -> rows.add(new String[] {streamName, id, hash, pass}));

@@ -78,6 +78,7 @@ public class StreamSync {
             recordState.forget(stream.name());
             state = state.forgotten();
         }
+        recordState.beginStream(stream.name());
         boolean resume = state.passOpen();
         String mode;
         if (resume) mode = state.passMode();

@@ -56,7 +56,7 @@ public class SyncSession {
             report = new SyncReport();
             keyRefused = false;
             observer.syncStarted(request);
-            store = CacheStore.open(settings.cacheUrl(), settings.cacheUser(), settings.cachePassword(), settings.cacheSchema());
+            store = CacheStore.open(settings.cacheUrl(), settings.cacheUser(), settings.cachePassword(), settings.cacheSchema(), settings.cacheDriverOptions());
             return request.streams();
         } catch (SQLException | RuntimeException e) {
             observer.syncFinished();
