@@ -27,6 +27,16 @@ public interface CacheDialect {
 
     String sqlType(FieldType type);
 
+    /** The staging table of a table, as SQL names it: by default beside the table, in the cache's schema. */
+    default String stageTable(String schema, String stage) {
+        return qualified(schema, stage);
+    }
+
+    /** The DDL that makes a staging table named by {@link #stageTable}. */
+    default String createStage(String schema, String stage, String columns) {
+        return "CREATE TABLE " + stageTable(schema, stage) + " (" + columns + ")";
+    }
+
     /** Loads text rows into the staging table the fastest way the database has. */
     void bulkLoad(Connection connection, String schema, String table, List<String> columns, List<String[]> rows) throws SQLException;
 

@@ -19,6 +19,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 import io.persistiqsync.api.FieldType;
 import io.persistiqsync.api.StreamDefinition;
@@ -227,7 +228,7 @@ public class CacheStore implements AutoCloseable {
             rows.add(new String[] {stream.name(), c.field(), c.name(), c.type().name(), Integer.toString(i)});
         }
         stageAndUpsert("_fields", List.of("stream", "field"), List.of("stream", "field", "column_name", "column_type", "position"),
-                List.of(FieldType.TEXT, FieldType.TEXT, FieldType.TEXT, FieldType.TEXT, FieldType.INTEGER), rows, List.of(), List.of());
+                List.of(FieldType.TEXT, FieldType.TEXT, FieldType.TEXT, FieldType.TEXT, FieldType.INTEGER), rows, List.of(), List.of(), false);
     }
 
     /** Column names of a table as the database has them (empty when the table does not exist). */
@@ -248,9 +249,13 @@ public class CacheStore implements AutoCloseable {
         return out;
     }
 
-    /** Inserts or updates records (the newest version of each), marking them written by this sync and live. */
-    public void upsertRecords(StreamDefinition stream, StreamColumns columns, Collection<CacheRecord> records, long syncId, Instant syncedAt)
-            throws SQLException {
+    /**
+     * Inserts or updates records (the newest version of each), marking them written by this sync and live.
+     *
+     * @param allNew the records are known not to be in the table: inserted without looking for them
+     */
+    public void upsertRecords(StreamDefinition stream, StreamColumns columns, Collection<CacheRecord> records, long syncId, Instant syncedAt,
+            boolean allNew) throws SQLException {
         if (records.isEmpty()) return;
         List<Column> all = columns.all();
         List<String[]> rows = new ArrayList<>(records.size());
@@ -262,15 +267,17 @@ public class CacheStore implements AutoCloseable {
         stageAndUpsert(stream.name(), List.of(StreamDefinition.PRIMARY_KEY), columns.names(), all.stream().map(Column::type).toList(), rows,
                 List.of(SYNCED_AT, SYNC_ID, DELETED_AT),
                 List.of(dialect.cast("'" + timestamp(syncedAt) + "'", FieldType.TIMESTAMP), Long.toString(syncId),
-                        dialect.cast("NULL", FieldType.TIMESTAMP)));
+                        dialect.cast("NULL", FieldType.TIMESTAMP)), allNew);
     }
 
     /**
      * The bulk path: text rows into an all-text staging table (the dialect's fastest load), then one
-     * upsert that casts each column to its type, then the stage is emptied, all in the open transaction.
+     * statement that casts each column to its type on the way into the table, then the stage is emptied,
+     * all in the open transaction. Rows known to be new ({@code allNew}) are inserted; others upserted.
      */
     public void stageAndUpsert(String tableName, List<String> keys, List<String> columns, List<FieldType> types, List<String[]> rows,
-            List<String> extraColumns, List<String> extraValues) throws SQLException {
+            List<String> extraColumns, List<String> extraValues, boolean allNew) throws SQLException {
+        if (rows.isEmpty()) return;
         if (tableName.startsWith("_")) {
             keys = bookkeepingColumns(keys);
             columns = bookkeepingColumns(columns);
@@ -285,18 +292,23 @@ public class CacheStore implements AutoCloseable {
         }
         targets.addAll(extraColumns);
         selects.addAll(extraValues);
-        execute(dialect.upsert(table(tableName), table(stage), keys, targets, selects));
-        execute("DELETE FROM " + table(stage));
+        String staged = dialect.stageTable(schema, stage);
+        execute(allNew
+                ? "INSERT INTO " + table(tableName) + " (" + targets.stream().map(dialect::quote).collect(Collectors.joining(", ")) + ") SELECT "
+                        + String.join(", ", selects) + " FROM " + staged + " s"
+                : dialect.upsert(table(tableName), staged, keys, targets, selects));
+        execute("DELETE FROM " + staged);
     }
 
     /** Makes the all-text staging table of a table in this shape, unless it has it already; answers its name. */
     private String ensureStage(String tableName, List<String> columns) throws SQLException {
         String stage = "_stage_" + tableName.replaceFirst("^_", "");
         if (!columns.equals(stageShapes.get(stage))) {
-            execute("DROP TABLE IF EXISTS " + table(stage));
+            String staged = dialect.stageTable(schema, stage);
+            execute("DROP TABLE IF EXISTS " + staged);
             StringBuilder cols = new StringBuilder();
             for (String c : columns) cols.append(cols.length() == 0 ? "" : ", ").append(dialect.quote(c)).append(' ').append(dialect.sqlType(FieldType.TEXT));
-            execute("CREATE TABLE " + table(stage) + " (" + cols + ")");
+            execute(dialect.createStage(schema, stage, cols.toString()));
             stageShapes.put(stage, List.copyOf(columns));
         }
         return stage;

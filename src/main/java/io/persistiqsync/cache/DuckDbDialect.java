@@ -35,9 +35,23 @@ public class DuckDbDialect implements CacheDialect {
         };
     }
 
+    /**
+     * Stages are temporary tables: they live in memory with the connection, so staged rows never pass
+     * through the write-ahead log or a checkpoint of the file (they did twice: appended, then deleted).
+     */
+    @Override
+    public String stageTable(String schema, String stage) {
+        return "temp.main." + quote(stage);
+    }
+
+    @Override
+    public String createStage(String schema, String stage, String columns) {
+        return "CREATE TEMP TABLE " + quote(stage) + " (" + columns + ")";
+    }
+
     @Override
     public void bulkLoad(Connection connection, String schema, String table, List<String> columns, List<String[]> rows) throws SQLException {
-        try (DuckDBAppender appender = connection.unwrap(DuckDBConnection.class).createAppender(schema == null ? "main" : schema, table)) {
+        try (DuckDBAppender appender = connection.unwrap(DuckDBConnection.class).createAppender("temp", "main", table)) {
             for (String[] row : rows) {
                 appender.beginRow();
                 for (String value : row) {

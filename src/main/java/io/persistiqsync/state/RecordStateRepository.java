@@ -137,8 +137,9 @@ public class RecordStateRepository extends ServiceSupport implements IdempotentR
      *
      * @param idsAndHashes id -> content hash
      * @param passId       the pass that saw them (deletes are records a complete full pass did not see)
+     * @param allNew       none of them has state yet ({@link #isNew}): inserted without looking
      */
-    public void write(String streamName, Map<String, String> idsAndHashes, long passId) throws SQLException {
+    public void write(String streamName, Map<String, String> idsAndHashes, long passId, boolean allNew) throws SQLException {
         if (idsAndHashes.isEmpty()) return;
         synchronized (this) {
             if (storedThisRun != null && streamName.equals(stream)) idsAndHashes.keySet().forEach(storedThisRun::add);
@@ -147,7 +148,7 @@ public class RecordStateRepository extends ServiceSupport implements IdempotentR
         String pass = Long.toString(passId);
         idsAndHashes.forEach((id, hash) -> rows.add(new String[] {streamName, id, hash, pass}));
         store.get().stageAndUpsert("_record_state", List.of("stream", "id"), List.of("stream", "id", "hash", "seen_pass"),
-                List.of(FieldType.TEXT, FieldType.TEXT, FieldType.TEXT, FieldType.INTEGER), rows, List.of(), List.of());
+                List.of(FieldType.TEXT, FieldType.TEXT, FieldType.TEXT, FieldType.INTEGER), rows, List.of(), List.of(), allNew);
     }
 
     /** The staged hashes are now in the database (or were rolled back): start over. */

@@ -25,7 +25,11 @@ public class CacheWriter {
     private final RecordStateRepository recordState;
     private final int pagesPerCommit;
 
+    /** records never stored before (plain inserts), and changed ones (upserts), with their hashes */
+    private final Map<String, CacheRecord> created = new LinkedHashMap<>();
+    private final Map<String, String> createdHashes = new LinkedHashMap<>();
     private final Map<String, CacheRecord> rows = new LinkedHashMap<>();
+    /** hashes of changed records and, in a full pass, of unchanged ones (seen by the pass) */
     private final Map<String, String> seen = new LinkedHashMap<>();
     private final List<CacheRecord> rejected = new ArrayList<>();
     private int pages;
@@ -46,10 +50,19 @@ public class CacheWriter {
                     run.rejected++;
                 } else if (e.unchanged()) {
                     run.unchanged++;
-                    if (run.fullPass()) seen.put(r.id(), r.hash());
+                    // (a new record shown twice already has its state row, inserted with it)
+                    if (run.fullPass() && !created.containsKey(r.id())) seen.put(r.id(), r.hash());
+                } else if (created.containsKey(r.id())) {
+                    // shown twice in one batch with different content: still one new record
+                    run.changed++;
+                    created.put(r.id(), r);
+                    createdHashes.put(r.id(), r.hash());
+                } else if (recordState.isNew(r.id())) {
+                    run.created++;
+                    created.put(r.id(), r);
+                    createdHashes.put(r.id(), r.hash());
                 } else {
-                    if (!rows.containsKey(r.id()) && recordState.isNew(r.id())) run.created++;
-                    else run.changed++;
+                    run.changed++;
                     rows.put(r.id(), r);
                     seen.put(r.id(), r.hash());
                 }
@@ -64,9 +77,12 @@ public class CacheWriter {
         CacheStore db = session.store();
         try {
             db.applyColumnChanges(run.stream(), run.columns());
-            db.upsertRecords(run.stream(), run.columns(), rows.values(), run.runId(), Instant.now());
-            recordState.write(run.stream().name(), seen, run.state().passId());
-            db.reject(rejected, run.runId(), Instant.now());
+            Instant now = Instant.now();
+            db.upsertRecords(run.stream(), run.columns(), created.values(), run.runId(), now, true);
+            db.upsertRecords(run.stream(), run.columns(), rows.values(), run.runId(), now, false);
+            recordState.write(run.stream().name(), createdHashes, run.state().passId(), true);
+            recordState.write(run.stream().name(), seen, run.state().passId(), false);
+            db.reject(rejected, run.runId(), now);
             run.state(run.state().checkpoint(run.getPartition(), run.page()));
             StreamStateStore.save(db, run.state());
             db.commit();
@@ -81,6 +97,8 @@ public class CacheWriter {
     }
 
     private void clear() {
+        created.clear();
+        createdHashes.clear();
         rows.clear();
         seen.clear();
         rejected.clear();
