@@ -7,7 +7,8 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The command line: one class per command. Errors are one line; usage errors exit 2, failures 1. */
-@Command(name = "persistiq-sync", mixinStandardHelpOptions = true, version = "persistiq-sync 0.1.0",
+// scope INHERIT: every command takes --help (the usage error message points there)
+@Command(name = "persistiq-sync", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT, version = "persistiq-sync 0.1.0",
         description = "Keeps a PersistIQ account's data in a database you can query.",
         subcommands = {CheckCommand.class, StreamsCommand.class, SyncCommand.class, RunCommand.class, ExportCommand.class,
                 StatusCommand.class, SimulateCommand.class})

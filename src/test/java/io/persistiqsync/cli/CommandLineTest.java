@@ -78,6 +78,16 @@ class CommandLineTest {
     }
 
     @Test
+    void everyCommandExplainsItselfOnHelp() {
+        for (String command : new String[] {"check", "streams", "sync", "run", "export", "status", "simulate"}) {
+            Result r = env.cli(command, "--help");
+            assertEquals(0, r.exitCode(), command + ": " + r.err());
+            assertTrue(r.out().startsWith("Usage: persistiq-sync " + command), command + ": " + r.out());
+        }
+        assertTrue(env.cli("sync", "--help").out().contains("--streams"));
+    }
+
+    @Test
     void syncPrintsASummaryPerStream() {
         Result r = env.cli("sync", "--streams", "users,leads");
         assertEquals(0, r.exitCode(), r.err());
