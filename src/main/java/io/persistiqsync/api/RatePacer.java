@@ -68,10 +68,7 @@ public class RatePacer {
     /** Learns from the rate-limit headers of any answer, and how long it took. */
     public synchronized void observe(Message answer) {
         Long started = answer.getExchange().getProperty(STARTED, Long.class);
-        if (started != null) {
-            double millis = (System.nanoTime() - started) / 1e6;
-            latencyMillis = latencyMillis == 0 ? millis : 0.8 * latencyMillis + 0.2 * millis;
-        }
+        if (started != null) noteLatency((System.nanoTime() - started) / 1e6);
         Long reset = longHeader(answer, "X-RateLimit-Reset");
         Long left = longHeader(answer, "X-RateLimit-Remaining");
         if (left != null && reset != null) {
@@ -82,14 +79,23 @@ public class RatePacer {
         }
     }
 
+    /** Adds one request's latency (request start to answer) to the moving average. */
+    synchronized void noteLatency(double millis) {
+        latencyMillis = latencyMillis == 0 ? millis : 0.8 * latencyMillis + 0.2 * millis;
+    }
+
     /**
-     * How many pages to keep in flight beyond the one being processed: enough to cover the latency at
-     * our pace (latency / interval), at most {@code maxConcurrency - 1}; 0 while latency x rate <= 1.
+     * How many requests of a stream to keep in flight (waiting for a slot or for their answer), at most
+     * {@code maxConcurrency}: 1 while latency x rate <= 1 (or the latency is not known yet), when one
+     * request at a time already keeps the pace and nothing is asked for that may not be needed. Else
+     * what the latency needs at our pace, ceil(latency / interval), plus one: the next request then
+     * already waits for its slot when an answer is a little late, so no slot of the pace goes unused.
      */
-    public synchronized int lookAhead(int maxConcurrency) {
-        if (latencyMillis <= 0) return 0;
-        int inFlight = (int) Math.ceil(latencyMillis / Math.max(1, intervalMillis));
-        return Math.max(0, Math.min(maxConcurrency, inFlight) - 1);
+    public synchronized int requestsInFlight(int maxConcurrency) {
+        if (latencyMillis <= 0) return 1;
+        int needed = (int) Math.ceil(latencyMillis / Math.max(1, intervalMillis));
+        if (needed <= 1) return 1;
+        return Math.max(1, Math.min(maxConcurrency, needed + 1));
     }
 
     /** A 429: hold every request until the time the API names. */

@@ -44,6 +44,27 @@ class ParallelPagingTest {
         }
     }
 
+    /**
+     * Look-ahead starts only when an answer says more pages follow: a stream or partition of one page
+     * (here: the campaigns, and each campaign's leads) costs one request even where latency x rate > 1.
+     */
+    @Test
+    void onePageStreamsAndPartitionsCostOneRequestEach() throws Exception {
+        try (SyncTestSupport env = new SyncTestSupport(SimulatorSettings.builder().users(1).leads(200).campaigns(5).campaignLeadsPerCampaign(20)
+                .latency(Duration.ofMillis(200)).rateLimitPerWindow(12).rateLimitWindow(Duration.ofSeconds(1)))) {
+            env.set("persistiq.page-concurrency", "4").set("persistiq.max-requests-per-minute", "600");
+            SyncReport report = env.sync("campaigns", "campaign_leads");
+
+            assertTrue(report.succeeded(), () -> report.results().toString());
+            List<RecordedRequest> requests = env.simulator.requests().requests();
+            assertEquals(1, requests.stream().filter(r -> r.path().equals("/v1/campaigns")).count(), "one page, one request");
+            List<RecordedRequest> enrolled = requests.stream().filter(r -> r.path().endsWith("/leads")).toList();
+            assertEquals(5, enrolled.size(), "one request per campaign: " + enrolled.stream().map(RecordedRequest::path).toList());
+            assertEquals(5 * 20, env.count("SELECT count(*) FROM campaign_leads"));
+            assertEquals(0, env.simulator.requests().rateLimited());
+        }
+    }
+
     /** The most requests received within any window of the latency's length. */
     private static int maxInFlight(List<RecordedRequest> requests, Duration latency) {
         int max = 0;
