@@ -154,6 +154,8 @@ public class StreamSync {
         StreamState s = run.state();
         boolean resumeHere = s.checkpointPage() > 0 && java.util.Objects.equals(p, s.checkpointPartition());
         run.startPartition(p, resumeHere ? s.checkpointPage() + 1 : 1);
+        // answers asked for ahead by an earlier run that stopped here are stale: this run asks anew
+        pageAhead.forget(run.getPosition());
     }
 
     /** Takes a page's ids and decides the next page; the body stays the parsed page. */

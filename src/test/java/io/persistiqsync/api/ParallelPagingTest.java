@@ -13,7 +13,10 @@ import org.junit.jupiter.api.Test;
 import io.persistiqsync.SyncTestSupport;
 import io.persistiqsync.simulator.RecordedRequest;
 import io.persistiqsync.simulator.SimulatorSettings;
+import io.persistiqsync.SyncRuntime;
 import io.persistiqsync.sync.SyncReport;
+import io.persistiqsync.sync.SyncRequest;
+import io.persistiqsync.sync.SyncSession;
 
 /**
  * Where latency x rate > 1, pages are asked for ahead (up to persistiq.page-concurrency), still paced
@@ -63,6 +66,39 @@ class ParallelPagingTest {
             assertEquals(5 * 20, env.count("SELECT count(*) FROM campaign_leads"));
             assertEquals(0, env.simulator.requests().rateLimited());
         }
+    }
+
+    /**
+     * A run stopped (SIGTERM) with pages asked for ahead leaves their answers behind; the next sync in
+     * the same runtime resumes at the checkpoint and must ask for those pages again, not load answers
+     * from before the data changed.
+     */
+    @Test
+    void aResumedSyncAsksAgainForPagesAStoppedRunHadAskedAhead() throws Exception {
+        try (SyncTestSupport env = new SyncTestSupport(SimulatorSettings.builder().users(1).leads(1000).campaigns(1)
+                .latency(Duration.ofMillis(200)))) {
+            env.set("persistiq.page-concurrency", "4").set("persistiq.max-requests-per-minute", "6000").set("cache.pages-per-commit", "1");
+            try (SyncRuntime runtime = env.start()) {
+                SyncSession session = runtime.context().getRegistry().lookupByNameAndType("syncSession", SyncSession.class);
+                session.stopWhen(() -> leadRequests(env) >= 4);
+                SyncReport stopped = runtime.sync(new SyncRequest(StreamCatalog.select(List.of("leads")), false, false));
+                assertEquals("interrupted", stopped.result("leads").status(), () -> stopped.results().toString());
+                assertTrue(stopped.result("leads").pages() < 10, "stopped midway");
+
+                env.simulator.account().editLeads(1000);
+                session.stopWhen(() -> false);
+                SyncReport resumed = runtime.sync(new SyncRequest(StreamCatalog.select(List.of("leads")), false, false));
+                assertTrue(resumed.succeeded(), () -> resumed.results().toString());
+            }
+            String resumedRun = "_sync_id = (SELECT max(_sync_id) FROM leads)";
+            assertTrue(env.count("SELECT count(*) FROM leads WHERE " + resumedRun) >= 900, "the resumed run read the rest");
+            assertEquals(0, env.count("SELECT count(*) FROM leads WHERE " + resumedRun + " AND data__title NOT LIKE 'Edited title%'"),
+                    "every lead the resumed run loaded is as the API shows it now");
+        }
+    }
+
+    private static long leadRequests(SyncTestSupport env) {
+        return env.simulator.requests().requests().stream().filter(r -> r.path().equals("/v1/leads")).count();
     }
 
     /** The most requests received within any window of the latency's length. */
