@@ -25,9 +25,8 @@ public class CacheWriter {
     private final RecordStateRepository recordState;
     private final int pagesPerCommit;
 
-    /** records never stored before (plain inserts), and changed ones (upserts), with their hashes */
+    /** records never stored before (plain inserts), and changed ones (upserts) */
     private final Map<String, CacheRecord> created = new LinkedHashMap<>();
-    private final Map<String, String> createdHashes = new LinkedHashMap<>();
     private final Map<String, CacheRecord> rows = new LinkedHashMap<>();
     /** hashes of changed records and, in a full pass, of unchanged ones (seen by the pass) */
     private final Map<String, String> seen = new LinkedHashMap<>();
@@ -56,11 +55,9 @@ public class CacheWriter {
                     // shown twice in one batch with different content: still one new record
                     run.changed++;
                     created.put(r.id(), r);
-                    createdHashes.put(r.id(), r.hash());
                 } else if (recordState.isNew(r.id())) {
                     run.created++;
                     created.put(r.id(), r);
-                    createdHashes.put(r.id(), r.hash());
                 } else {
                     run.changed++;
                     rows.put(r.id(), r);
@@ -80,6 +77,8 @@ public class CacheWriter {
             Instant now = Instant.now();
             db.upsertRecords(run.stream(), run.columns(), created.values(), run.runId(), now, true);
             db.upsertRecords(run.stream(), run.columns(), rows.values(), run.runId(), now, false);
+            Map<String, String> createdHashes = new LinkedHashMap<>();
+            created.forEach((id, r) -> createdHashes.put(id, r.hash()));
             recordState.write(run.stream().name(), createdHashes, run.state().passId(), true);
             recordState.write(run.stream().name(), seen, run.state().passId(), false);
             db.reject(rejected, run.runId(), now);
@@ -98,7 +97,6 @@ public class CacheWriter {
 
     private void clear() {
         created.clear();
-        createdHashes.clear();
         rows.clear();
         seen.clear();
         rejected.clear();
