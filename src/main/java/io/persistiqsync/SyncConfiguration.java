@@ -8,6 +8,7 @@ import org.apache.camel.model.errorhandler.DefaultErrorHandlerDefinition;
 import io.persistiqsync.api.ApiKeyInterceptor;
 import io.persistiqsync.api.ApiResponses;
 import io.persistiqsync.api.PageAhead;
+import io.persistiqsync.api.RecordLookup;
 import io.persistiqsync.api.RatePacer;
 import io.persistiqsync.api.RetryPolicies;
 import io.persistiqsync.api.Secrets;
@@ -42,12 +43,14 @@ public class SyncConfiguration implements CamelConfiguration {
         bind(context, "backoffRetryPolicy", RetryPolicies.backoff(settings));
         bind(context, "syncSession", session);
         bind(context, "recordState", recordState);
-        bind(context, "recordShaper", new RecordShaper());
+        RecordShaper shaper = new RecordShaper();
+        bind(context, "recordShaper", shaper);
         bind(context, "recordBatch", new RecordBatchStrategy());
         bind(context, "cacheWriter", writer);
         PageAhead pageAhead = new PageAhead(context.createProducerTemplate(), pacer, settings.pageConcurrency());
         bind(context, "pageAhead", pageAhead);
-        bind(context, "streamSync", new StreamSync(settings, session, recordState, writer, pacer, secrets, pageAhead));
+        bind(context, "streamSync", new StreamSync(settings, session, recordState, writer, pacer, secrets, pageAhead,
+                new RecordLookup(context.createProducerTemplate()), shaper));
         // JMX MBeans, health checks, remote JMX, progress output, graceful stop (see management/)
         Operations.install(context, settings, session, pacer, secrets);
 

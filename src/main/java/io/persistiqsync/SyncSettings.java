@@ -41,6 +41,7 @@ public record SyncSettings(
         String cron,
         Duration watermarkOverlap,
         Duration fullPassInterval,
+        int deleteCheckMax,
         int shutdownTimeoutSeconds) {
 
     /** The families of keys this product defines (Camel checks its own camel.* keys). */
@@ -76,6 +77,7 @@ public record SyncSettings(
                 r.get("sync.cron", SyncSettings::checkCron),
                 r.get("sync.watermark-overlap", Duration::parse),
                 r.get("sync.full-pass-interval", Duration::parse),
+                r.wholeNumber("sync.delete-check-max"),
                 r.positiveInt("shutdown.timeout"));
     }
 
@@ -157,6 +159,18 @@ public record SyncSettings(
             } catch (IllegalArgumentException | DateTimeParseException e) {
                 throw new ConfigurationException(key, "'" + value + "' " + e.getMessage());
             }
+        }
+
+        int wholeNumber(String key) {
+            int n = get(key, v -> {
+                try {
+                    return Integer.parseInt(v);
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("is not a whole number");
+                }
+            });
+            if (n < 0) throw new ConfigurationException(key, "'" + n + "' must be 0 or more");
+            return n;
         }
 
         int positiveInt(String key) {

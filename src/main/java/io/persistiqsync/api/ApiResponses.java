@@ -47,6 +47,7 @@ public class ApiResponses {
         if ("error".equals(page.path("status").asText())) {
             throw new TransientApiException(200, "the answer says status error" + reason(page.path("error").toString()));
         }
+        if (recordsKey == null) return; // one record asked for by id (RecordLookup reads either shape)
         JsonNode records = page.get(recordsKey);
         if (records == null || !records.isArray()) throw new TransientApiException(200, "the answer has no '" + recordsKey + "' array");
     }

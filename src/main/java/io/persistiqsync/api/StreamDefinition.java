@@ -51,6 +51,14 @@ public record StreamDefinition(
         }
     }
 
+    /**
+     * Whether {@code GET <path>/<id>} answers one record: documented for leads only (contract §4.3).
+     * A full pass asks it about records it did not see before marking them deleted.
+     */
+    public boolean recordLookup() {
+        return name.equals("leads");
+    }
+
     public String pathFor(String parentId) {
         return parentId == null ? path : path.replace("{parent_id}", parentId);
     }

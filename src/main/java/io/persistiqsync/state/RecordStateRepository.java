@@ -176,6 +176,18 @@ public class RecordStateRepository extends ServiceSupport implements IdempotentR
         return deleted;
     }
 
+    /**
+     * The live records of a stream the pass did not see (yet), when there are at most {@code max} of
+     * them; else null (too many to ask about one by one).
+     */
+    public List<String> unseenIds(String streamName, long passId, int max) throws SQLException {
+        CacheStore db = store.get();
+        String unseen = " FROM " + db.table("_record_state") + " WHERE stream = ? AND hash IS NOT NULL AND (seen_pass IS NULL OR seen_pass <> ?)";
+        long count = db.query("SELECT COUNT(*)" + unseen, rs -> rs.getLong(1), streamName, passId).get(0);
+        if (count > max) return null;
+        return count == 0 ? List.of() : db.query("SELECT id" + unseen + " ORDER BY id", rs -> rs.getString(1), streamName, passId);
+    }
+
     private record Key(String stream, String id, String hash) {
         /** stream/id/hash: the stream has no slash and the hash is hex, so the id is whatever lies between. */
         static Key parse(String key) {

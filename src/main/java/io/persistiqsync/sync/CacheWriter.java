@@ -69,6 +69,23 @@ public class CacheWriter {
         session.observer().pageWritten(run);
     }
 
+    /**
+     * Records a full pass missed although the API still has them (see {@link StreamSync#finish}): stored
+     * as seen by the pass, written only where they changed. The stored hashes were prefetched.
+     */
+    public void writeFound(StreamRun run, List<CacheRecord> found) throws SQLException {
+        for (CacheRecord r : found) {
+            if (recordState.contains(r.stateKey())) {
+                run.unchanged++;
+            } else {
+                run.changed++;
+                rows.put(r.id(), r);
+            }
+            seen.put(r.id(), r.hash());
+        }
+        commit(run);
+    }
+
     /** Commits what is pending with the checkpoint of the page reached. */
     public void commit(@ExchangeProperty(StreamRun.PROPERTY) StreamRun run) throws SQLException {
         CacheStore db = session.store();

@@ -26,8 +26,10 @@ import io.persistiqsync.api.ApiRefusedException;
 import io.persistiqsync.api.PageAhead;
 import io.persistiqsync.api.PaginationException;
 import io.persistiqsync.api.RatePacer;
+import io.persistiqsync.api.RecordLookup;
 import io.persistiqsync.api.Secrets;
 import io.persistiqsync.api.StreamDefinition;
+import io.persistiqsync.cache.CacheRecord;
 import io.persistiqsync.cache.CacheStore;
 import io.persistiqsync.cache.ColumnNames;
 import io.persistiqsync.cache.StreamColumns;
@@ -55,10 +57,14 @@ public class StreamSync {
     private final RatePacer pacer;
     private final Secrets secrets;
     private final PageAhead pageAhead;
+    private final RecordLookup lookup;
+    private final RecordShaper shaper;
 
     public StreamSync(SyncSettings settings, SyncSession session, RecordStateRepository recordState, CacheWriter writer, RatePacer pacer,
-            Secrets secrets, PageAhead pageAhead) {
+            Secrets secrets, PageAhead pageAhead, RecordLookup lookup, RecordShaper shaper) {
         this.pageAhead = pageAhead;
+        this.lookup = lookup;
+        this.shaper = shaper;
         this.settings = settings;
         this.session = session;
         this.recordState = recordState;
@@ -254,10 +260,11 @@ public class StreamSync {
     }
 
     /** The stream read everything it set out to: commit, mark deletes after a full pass, close the run. */
-    public StreamResult finish(@ExchangeProperty(StreamRun.PROPERTY) StreamRun run) throws SQLException {
+    public StreamResult finish(@ExchangeProperty(StreamRun.PROPERTY) StreamRun run, Exchange exchange) throws Exception {
         if (run.interrupted()) return interrupted(run);
         writer.commit(run);
         CacheStore db = session.store();
+        if (run.fullPass()) confirmMissing(run, exchange);
         Instant now = Instant.now();
         if (run.fullPass()) {
             run.deleted = recordState.markUnseenDeleted(run.stream().name(), run.state().passId(), run.runId(), CacheStore.timestamp(now));
@@ -268,6 +275,34 @@ public class StreamSync {
         SyncRunLog.finish(db, run.runId(), SyncRunLog.SUCCEEDED, run.counts(pacer.requests()), note, now);
         db.commit();
         return report(run, SyncRunLog.SUCCEEDED, note);
+    }
+
+    /**
+     * Records a full pass did not see are gone, or were missed: pages are numbered, so a record deleted
+     * on a page already read moves the next one back onto that page, and the pass never sees it. Where
+     * the API answers single records, each missing one is asked for (up to sync.delete-check-max of
+     * them, a request each): those it still has are stored as seen, and only the rest are marked deleted.
+     */
+    private void confirmMissing(StreamRun run, Exchange exchange) throws Exception {
+        if (!run.stream().recordLookup() || settings.deleteCheckMax() == 0) return;
+        String name = run.stream().name();
+        List<String> missing = recordState.unseenIds(name, run.state().passId(), settings.deleteCheckMax());
+        if (missing == null) {
+            LOG.info("{}: more than sync.delete-check-max ({}) records missing from the pass: marked deleted without asking for each",
+                    name, settings.deleteCheckMax());
+            return;
+        }
+        if (missing.isEmpty()) return;
+        recordState.prefetch(name, missing);
+        List<CacheRecord> found = new ArrayList<>();
+        for (String id : missing) {
+            JsonNode record = lookup.find(exchange, run.stream(), id);
+            CacheRecord shaped = record == null ? null : shaper.shape(record, run);
+            if (shaped != null && shaped.isAccepted() && shaped.id().equals(id)) found.add(shaped);
+        }
+        if (!found.isEmpty()) LOG.info("{}: {} of {} records missing from the pass are still there (moved between pages)", name, found.size(),
+                missing.size());
+        writer.writeFound(run, found);
     }
 
     /** A stop ended the run at a page boundary: what it read is committed; the pass stays open, so the next sync resumes it. */
