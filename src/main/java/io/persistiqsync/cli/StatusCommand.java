@@ -1,13 +1,7 @@
 package io.persistiqsync.cli;
 
 import java.io.PrintWriter;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -26,6 +20,7 @@ import io.persistiqsync.api.StreamCatalog;
 import io.persistiqsync.api.StreamDefinition;
 import io.persistiqsync.cache.CacheStore;
 import io.persistiqsync.state.SyncRunLog;
+import io.persistiqsync.state.SyncRunLog.Run;
 import io.persistiqsync.sync.CacheUrls;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -54,15 +49,6 @@ public class StatusCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Machine-readable output.")
     boolean json;
 
-    /** One row of _sync_runs. */
-    record Run(long id, String stream, String mode, Instant startedAt, Instant finishedAt, String status, long created, long changed,
-            long unchanged, long deleted, long rejected, long pages, long requests, String error) {
-
-        Double seconds() {
-            return startedAt == null || finishedAt == null ? null : Duration.between(startedAt, finishedAt).toMillis() / 1000.0;
-        }
-    }
-
     @Override
     public Integer call() throws Exception {
         if (runs < 1) throw new ParameterException(spec.commandLine(), "--runs must be at least 1");
@@ -71,7 +57,7 @@ public class StatusCommand implements Callable<Integer> {
         List<StreamDefinition> selected = StreamCatalog.select(streams != null ? streams : settings.streams());
         Map<String, List<Run>> byStream = new LinkedHashMap<>();
         try (CacheStore db = CacheStore.open(settings.cacheUrl(), settings.cacheUser(), settings.cachePassword(), settings.cacheSchema(), settings.cacheDriverOptions())) {
-            for (StreamDefinition s : selected) byStream.put(s.name(), lastRuns(db, s.name(), runs));
+            for (StreamDefinition s : selected) byStream.put(s.name(), SyncRunLog.lastRuns(db, s.name(), runs));
         } catch (SQLException e) {
             spec.commandLine().getErr().println("error: cannot read " + CacheUrls.withoutCredentials(settings.cacheUrl()) + ": "
                     + PersistIqSyncCommand.oneLine(e) + " (a DuckDB file is held by a sync while it runs: try again after it)");
@@ -82,37 +68,6 @@ public class StatusCommand implements Callable<Integer> {
         else printTable(byStream, out);
         boolean failed = byStream.values().stream().anyMatch(r -> !r.isEmpty() && SyncRunLog.FAILED.equals(r.get(0).status()));
         return failed ? 1 : 0;
-    }
-
-    static List<Run> lastRuns(CacheStore db, String stream, int n) throws SQLException {
-        String sql = "SELECT id, stream, mode, started_at, finished_at, status, records_new, records_changed, records_unchanged,"
-                + " records_deleted, records_rejected, pages, requests, error FROM " + db.table("_sync_runs") + " WHERE stream = ? ORDER BY id DESC";
-        List<Run> out = new ArrayList<>();
-        try (PreparedStatement s = db.connection().prepareStatement(sql)) {
-            s.setMaxRows(n);
-            s.setString(1, stream);
-            try (ResultSet rs = s.executeQuery()) {
-                while (rs.next() && out.size() < n) {
-                    out.add(new Run(rs.getLong(1), rs.getString(2), rs.getString(3), instant(rs, 4), instant(rs, 5), rs.getString(6), rs.getLong(7),
-                            rs.getLong(8), rs.getLong(9), rs.getLong(10), rs.getLong(11), rs.getLong(12), rs.getLong(13), rs.getString(14)));
-                }
-            }
-        }
-        return out;
-    }
-
-    /** A timestamp column as an instant: drivers differ in what they hand out for timestamptz. */
-    private static Instant instant(ResultSet rs, int column) throws SQLException {
-        Object value = rs.getObject(column);
-        if (value == null) return null;
-        if (value instanceof OffsetDateTime t) return t.toInstant();
-        if (value instanceof Timestamp t) return t.toInstant();
-        if (value instanceof java.time.LocalDateTime t) return t.toInstant(java.time.ZoneOffset.UTC);
-        try {
-            return rs.getObject(column, OffsetDateTime.class).toInstant();
-        } catch (SQLException | RuntimeException e) {
-            return rs.getTimestamp(column).toInstant();
-        }
     }
 
     private static void printTable(Map<String, List<Run>> byStream, PrintWriter out) {

@@ -72,6 +72,21 @@ public class ManagedStream {
         lastError = null;
     }
 
+    /**
+     * The last run as {@code _sync_runs} has it, shown by a runtime that starts (a `run` restarted after a
+     * failed sync is not healthy until it syncs again). This process's own counters stay at 0.
+     */
+    synchronized void restore(SyncRunLog.Run run) {
+        if (lastStarted != null) return; // a run of this process shows already
+        lastStarted = run.startedAt();
+        lastFinished = run.finishedAt();
+        lastStatus = run.status();
+        lastMode = run.mode();
+        lastError = oneLine(run.error());
+        lastSeconds = run.seconds() == null ? 0 : run.seconds();
+        last = new RunNumbers(run.created(), run.changed(), run.unchanged(), run.deleted(), run.rejected(), run.pages(), run.requests(), 0, 0, 0, 0);
+    }
+
     /** Counts the partitions begun, for a progress bar over the partitions of a child stream. */
     synchronized void pageWritten(StreamRun run) {
         if (live != run) return;

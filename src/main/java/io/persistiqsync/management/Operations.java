@@ -1,5 +1,6 @@
 package io.persistiqsync.management;
 
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -14,6 +15,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.persistiqsync.SyncSettings;
+import io.persistiqsync.cache.CacheStore;
+import io.persistiqsync.state.SyncRunLog;
 import io.persistiqsync.api.RatePacer;
 import io.persistiqsync.api.Secrets;
 import io.persistiqsync.sync.SyncSession;
@@ -35,10 +38,14 @@ public final class Operations extends ServiceSupport {
     private final SyncTrigger trigger;
     private final CacheReadinessCheck cacheCheck;
     private final List<ObjectName> registered = new ArrayList<>();
+    private final SyncSettings syncSettings;
+    private final Secrets secrets;
     private RemoteJmxServer remoteJmx;
 
     private Operations(CamelContext context, ManagementSettings settings, SyncMonitor monitor, ManagedRuntime runtime, SyncTrigger trigger,
-            CacheReadinessCheck cacheCheck) {
+            CacheReadinessCheck cacheCheck, SyncSettings syncSettings, Secrets secrets) {
+        this.syncSettings = syncSettings;
+        this.secrets = secrets;
         this.context = context;
         this.settings = settings;
         this.monitor = monitor;
@@ -65,7 +72,7 @@ public final class Operations extends ServiceSupport {
         context.getRegistry().bind("syncMonitor", monitor);
         context.getRegistry().bind("syncProgress", progress);
         ManagedRuntime runtime = new ManagedRuntime(context, settings, session, monitor, pacer, trigger);
-        context.addService(new Operations(context, management, monitor, runtime, trigger, cacheCheck), true, true);
+        context.addService(new Operations(context, management, monitor, runtime, trigger, cacheCheck, settings, secrets), true, true);
         context.addService(progress, true, true);
         context.addService(new GracefulShutdown(context, settings.shutdownTimeoutSeconds()), true, true);
     }
@@ -80,6 +87,7 @@ public final class Operations extends ServiceSupport {
 
     @Override
     protected void doStart() throws Exception {
+        if (context.getPropertiesComponent().resolveProperty("sync.schedule-enabled").map(Boolean::parseBoolean).orElse(false)) restoreLastRuns();
         registerMBeans();
         registerHealthChecks();
         if (settings.remoteJmx()) {
@@ -102,6 +110,20 @@ public final class Operations extends ServiceSupport {
         }
         registered.clear();
         trigger.close();
+    }
+
+    /** The long-running runtime shows each stream's last run from the start, not only once it has synced. */
+    private void restoreLastRuns() {
+        try (CacheStore db = CacheStore.open(syncSettings.cacheUrl(), syncSettings.cacheUser(), syncSettings.cachePassword(),
+                syncSettings.cacheSchema(), syncSettings.cacheDriverOptions())) {
+            for (ManagedStream s : monitor.streams()) {
+                List<SyncRunLog.Run> runs = SyncRunLog.lastRuns(db, s.name(), 1);
+                if (!runs.isEmpty()) s.restore(runs.get(0));
+            }
+        } catch (SQLException | RuntimeException e) {
+            LOG.info("the streams' last runs were not read from the cache ({}): they show from the first sync on",
+                    secrets.redact(String.valueOf(e.getMessage())).replaceAll("\\s+", " "));
+        }
     }
 
     private void registerMBeans() throws JMException {

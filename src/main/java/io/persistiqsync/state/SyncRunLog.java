@@ -1,7 +1,14 @@
 package io.persistiqsync.state;
 
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
 
 import io.persistiqsync.api.FieldType;
 import io.persistiqsync.cache.CacheStore;
@@ -51,5 +58,46 @@ public final class SyncRunLog {
 
     /** The counts of one run. */
     public record RunCounts(long created, long changed, long unchanged, long deleted, long rejected, long pages, long requests) {
+    }
+
+    /** One row of _sync_runs. */
+    public record Run(long id, String stream, String mode, Instant startedAt, Instant finishedAt, String status, long created, long changed,
+            long unchanged, long deleted, long rejected, long pages, long requests, String error) {
+
+        public Double seconds() {
+            return startedAt == null || finishedAt == null ? null : Duration.between(startedAt, finishedAt).toMillis() / 1000.0;
+        }
+    }
+
+    /** The last {@code n} runs of a stream, newest first. */
+    public static List<Run> lastRuns(CacheStore db, String stream, int n) throws SQLException {
+        String sql = "SELECT id, stream, mode, started_at, finished_at, status, records_new, records_changed, records_unchanged,"
+                + " records_deleted, records_rejected, pages, requests, error FROM " + db.table("_sync_runs") + " WHERE stream = ? ORDER BY id DESC";
+        List<Run> out = new ArrayList<>();
+        try (PreparedStatement s = db.connection().prepareStatement(sql)) {
+            s.setMaxRows(n);
+            s.setString(1, stream);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next() && out.size() < n) {
+                    out.add(new Run(rs.getLong(1), rs.getString(2), rs.getString(3), instant(rs, 4), instant(rs, 5), rs.getString(6), rs.getLong(7),
+                            rs.getLong(8), rs.getLong(9), rs.getLong(10), rs.getLong(11), rs.getLong(12), rs.getLong(13), rs.getString(14)));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** A timestamp column as an instant: drivers differ in what they hand out for timestamptz. */
+    private static Instant instant(ResultSet rs, int column) throws SQLException {
+        Object value = rs.getObject(column);
+        if (value == null) return null;
+        if (value instanceof OffsetDateTime t) return t.toInstant();
+        if (value instanceof Timestamp t) return t.toInstant();
+        if (value instanceof java.time.LocalDateTime t) return t.toInstant(java.time.ZoneOffset.UTC);
+        try {
+            return rs.getObject(column, OffsetDateTime.class).toInstant();
+        } catch (SQLException | RuntimeException e) {
+            return rs.getTimestamp(column).toInstant();
+        }
     }
 }

@@ -82,6 +82,33 @@ class HealthChecksTest {
         }
     }
 
+    /** A `run` restarted after a failed sync is not healthy until that stream syncs again: the last runs come from _sync_runs. */
+    @Test
+    void aRestartedRuntimeShowsTheLastRunsTheCacheRecorded() throws Exception {
+        try (SyncTestSupport env = new SyncTestSupport(SimulatorSettings.builder().users(2).leads(10).campaigns(1))) {
+            env.set("persistiq.max-attempts", "1");
+            env.simulator.faults().inject("/v1/leads", Fault.MALFORMED_JSON, 1);
+            SyncReport report = env.sync("users", "leads");
+            assertTrue(report.result("users").succeeded());
+            assertFalse(report.result("leads").succeeded());
+
+            env.set("sync.schedule-enabled", "true").set("sync.cron", "0 0 0 1 1 ? 2099");
+            try (SyncRuntime runtime = env.start()) {
+                Result leads = readiness(runtime.context(), StreamHealthCheck.PREFIX + "leads");
+                assertEquals(HealthCheck.State.DOWN, leads.getState(), leads::toString);
+                assertTrue(leads.getMessage().orElse("").startsWith("leads: last run failed: "), leads::toString);
+                assertEquals(HealthCheck.State.UP, readiness(runtime.context(), StreamHealthCheck.PREFIX + "users").getState());
+
+                MBeanServer jmx = ManagementFactory.getPlatformMBeanServer();
+                assertEquals("failed", jmx.getAttribute(Operations.streamName("leads"), "LastStatus"));
+                assertEquals("succeeded", jmx.getAttribute(Operations.streamName("users"), "LastStatus"));
+                assertEquals(2L, jmx.getAttribute(Operations.streamName("users"), "LastRunNew"));
+                assertEquals(0L, jmx.getAttribute(Operations.streamName("users"), "TotalNew"), "this process has synced nothing yet");
+                assertEquals("never", jmx.getAttribute(Operations.streamName("campaigns"), "LastStatus"));
+            }
+        }
+    }
+
     /** One check's readiness result ("full": Camel's default exposure folds results that are all UP into one). */
     private static Result readiness(CamelContext context, String id) {
         Collection<Result> results = HealthCheckHelper.invokeReadiness(context, "full");
