@@ -5,7 +5,7 @@ import java.util.BitSet;
 /**
  * A Bloom filter of record ids: "might contain" for every id added, rarely for one that was not. It
  * answers in constant memory (4 MB) whether an id can have been stored earlier in the run, so a first
- * sync looks up only those ids instead of every page's. At 1,000,000 ids about 1 in 2,000 others is
+ * sync looks up only those ids instead of every page's. At 1,000,000 ids about 1 in 1,600 others is
  * looked up needlessly; a needless lookup only costs a query, never a wrong answer.
  */
 final class IdFilter {
