@@ -27,6 +27,7 @@ public class SyncSession {
     private final SyncSettings settings;
     private final ReentrantLock lock = new ReentrantLock();
     private final AtomicLong skipped = new AtomicLong();
+    private final AtomicLong cacheWaits = new AtomicLong();
     private volatile CacheStore store;
     private volatile SyncRequest request;
     private volatile SyncReport report;
@@ -56,14 +57,41 @@ public class SyncSession {
             report = new SyncReport();
             keyRefused = false;
             observer.syncStarted(request);
-            store = CacheStore.open(settings.cacheUrl(), settings.cacheUser(), settings.cachePassword(), settings.cacheSchema(), settings.cacheDriverOptions());
+            store = openCache();
             return request.streams();
-        } catch (SQLException | RuntimeException e) {
+        } catch (SQLException | RuntimeException | InterruptedException e) {
+            if (e instanceof InterruptedException) Thread.currentThread().interrupt();
             observer.syncFinished();
             lock.unlock();
             throw new SyncSettings.ConfigurationException("cache.url", "= " + CacheUrls.withoutCredentials(settings.cacheUrl())
                     + ": cannot open the cache: " + String.valueOf(e.getMessage()).replaceAll("\\s+", " "));
         }
+    }
+
+    /**
+     * Opens the cache, waiting up to cache.lock-wait while another process holds the DuckDB file (a
+     * `status`, an export, an analyst's session): DuckDB lets one process write, or any number read.
+     */
+    private CacheStore openCache() throws SQLException, InterruptedException {
+        long giveUp = System.nanoTime() + settings.cacheLockWait().toNanos();
+        boolean said = false;
+        while (true) {
+            try {
+                return CacheStore.open(settings.cacheUrl(), settings.cacheUser(), settings.cachePassword(), settings.cacheSchema(),
+                        settings.cacheDriverOptions());
+            } catch (SQLException e) {
+                if (!String.valueOf(e.getMessage()).contains("Could not set lock on file") || System.nanoTime() > giveUp) throw e;
+                cacheWaits.incrementAndGet();
+                if (!said) LOG.info("the cache file is held by another process: waiting up to {} (cache.lock-wait)", settings.cacheLockWait());
+                said = true;
+                Thread.sleep(250);
+            }
+        }
+    }
+
+    /** How often a sync found the cache file held by another process and waited (since start). */
+    public long cacheWaits() {
+        return cacheWaits.get();
     }
 
     /** Ends the sync: closes the cache and answers the report (a skipped report if this sync never started). */

@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.camel.builder.NotifyBuilder;
@@ -21,6 +23,9 @@ import org.quartz.impl.matchers.GroupMatcher;
 import io.persistiqsync.SyncRuntime;
 import io.persistiqsync.SyncTestSupport;
 import io.persistiqsync.simulator.SimulatorSettings;
+import io.persistiqsync.api.StreamCatalog;
+import io.persistiqsync.sync.SyncReport;
+import io.persistiqsync.sync.SyncRequest;
 import io.persistiqsync.sync.SyncSession;
 
 /**
@@ -38,7 +43,7 @@ class DuckDbFileReleasedTest {
             try (SyncRuntime runtime = env.start()) {
                 fireScheduleAndWait(runtime);
                 // nothing in this JVM touches the file between the sync and the other process
-                Process child = javaProcess(OpenDuckDbFile.class, file.toString(), env.dir.resolve("child.log"));
+                Process child = javaProcess(OpenDuckDbFile.class, env.dir.resolve("child.log"), file.toString());
                 assertTrue(child.waitFor(90, TimeUnit.SECONDS), "the other process finished");
                 String output = Files.readString(env.dir.resolve("child.log"));
                 assertEquals(0, child.exitValue(), output);
@@ -52,6 +57,33 @@ class DuckDbFileReleasedTest {
                 assertEquals(1, env.count("SELECT count(*) FROM analyst_notes"), "the other process's own table is left alone");
                 assertEquals(2, env.count("SELECT count(*) FROM _sync_runs WHERE stream = 'leads' AND status = 'succeeded'"));
             }
+        }
+    }
+
+    /** A sync that finds the file held by another process (here a reader) waits for it (cache.lock-wait) instead of failing. */
+    @Test
+    void aSyncWaitsWhileAnotherProcessHoldsTheFile() throws Exception {
+        try (SyncTestSupport env = new SyncTestSupport(SimulatorSettings.builder().users(1).leads(30).campaigns(1))) {
+            assertTrue(env.sync("users").succeeded());
+            Path file = Path.of(env.cacheUrl.substring("jdbc:duckdb:".length()));
+            Path release = env.dir.resolve("release");
+            Path log = env.dir.resolve("holder.log");
+            Process holder = javaProcess(HoldDuckDbFile.class, log, file.toString(), release.toString());
+            Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(log) && Files.readString(log).contains("held"));
+            try (SyncRuntime runtime = env.start()) {
+                SyncSession session = runtime.context().getRegistry().lookupByNameAndType("syncSession", SyncSession.class);
+                CompletableFuture<SyncReport> sync = CompletableFuture.supplyAsync(
+                        () -> runtime.sync(new SyncRequest(StreamCatalog.select(List.of("leads")), false, false)));
+                Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> session.cacheWaits() > 0);
+                assertTrue(!sync.isDone(), "the sync waits while the file is held");
+
+                Files.createFile(release);
+                SyncReport report = sync.get(90, TimeUnit.SECONDS);
+                assertTrue(report.succeeded(), () -> report.results().toString());
+                assertTrue(holder.waitFor(60, TimeUnit.SECONDS));
+                assertEquals(0, holder.exitValue(), Files.readString(log));
+            }
+            assertEquals(30, env.count("SELECT count(*) FROM leads"));
         }
     }
 
@@ -72,10 +104,11 @@ class DuckDbFileReleasedTest {
     }
 
     /** The same JVM and class path as this test, running another main class. */
-    private static Process javaProcess(Class<?> main, String arg, Path log) throws Exception {
+    private static Process javaProcess(Class<?> main, Path log, String... args) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = List.of(java, "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"), "-cp",
-                System.getProperty("java.class.path"), main.getName(), arg);
+        List<String> command = new ArrayList<>(List.of(java, "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"), "-cp",
+                System.getProperty("java.class.path"), main.getName()));
+        command.addAll(List.of(args));
         return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 }
