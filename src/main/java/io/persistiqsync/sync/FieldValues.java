@@ -8,6 +8,10 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 
 import io.persistiqsync.api.FieldType;
 import io.persistiqsync.cache.CacheStore;
@@ -36,7 +40,7 @@ final class FieldValues {
         if (value == null || value.isNull() || value.isMissingNode()) return null;
         return switch (type) {
             case TEXT -> value.isValueNode() ? value.asText() : value.toString();
-            case JSON -> value.toString();
+            case JSON -> jsonText(value);
             case BOOLEAN -> {
                 if (value.isBoolean()) yield Boolean.toString(value.booleanValue());
                 String t = value.asText().trim().toLowerCase();
@@ -62,6 +66,30 @@ final class FieldValues {
                 yield CacheStore.timestamp(parseInstant(value.asText().trim()));
             }
         };
+    }
+
+    /**
+     * JSON as text, its strings without NUL characters: PostgreSQL's jsonb refuses them (the batch would
+     * fail on every sync), and the same record reads the same on every sink.
+     */
+    private static String jsonText(JsonNode value) {
+        String text = value.toString();
+        return text.contains("\\u0000") ? withoutNul(value).toString() : text;
+    }
+
+    private static JsonNode withoutNul(JsonNode node) {
+        if (node.isTextual()) return TextNode.valueOf(node.textValue().replace("\u0000", ""));
+        if (node.isObject()) {
+            ObjectNode out = JsonNodeFactory.instance.objectNode();
+            node.fields().forEachRemaining(e -> out.set(e.getKey().replace("\u0000", ""), withoutNul(e.getValue())));
+            return out;
+        }
+        if (node.isArray()) {
+            ArrayNode out = JsonNodeFactory.instance.arrayNode();
+            node.forEach(element -> out.add(withoutNul(element)));
+            return out;
+        }
+        return node;
     }
 
     /** ISO-8601 as PersistIQ writes it (2014-07-09T15:08:44.000-07:00), with Z, or without an offset (UTC). */

@@ -248,6 +248,8 @@ abstract class SinkContract {
         String id = account.liveLeadIds().get(60);
         account.setLeadAttribute(id, ODD_FIELD, TextNode.valueOf(ODD_VALUE));
         account.setLeadAttribute(id, "select", BooleanNode.TRUE);
+        // a NUL character, which PostgreSQL text and jsonb cannot hold: the record is stored without it, not refused
+        account.setLeadField(id, "nul note", TextNode.valueOf("before\u0000after"));
         sync(false, "leads");
 
         List<String> columns = columns("leads");
@@ -263,6 +265,9 @@ abstract class SinkContract {
         assertEquals(text(data.get("Société")), row.get("data__societe"));
         assertEquals(text(data.get("first name")), row.get("data__first_name_2"));
         assertEquals(LEADS + 3, count("SELECT count(*) FROM " + t("leads")), "the table is still there");
+        assertEquals("beforeafter", json.readTree((String) row.get("data")).get("nul note").asText(), "JSON without the NUL, on every sink");
+        assertEquals("beforeafter", ((String) row.get("data__nul_note")).replace("\u0000", ""));
+        assertEquals(0, count("SELECT count(*) FROM " + t("_rejected")));
     }
 
     @Test
