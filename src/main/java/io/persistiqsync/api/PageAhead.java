@@ -11,10 +11,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
-import org.apache.camel.ExchangePattern;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.language.simple.Simple;
-import org.apache.camel.support.DefaultExchange;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -225,13 +223,7 @@ public class PageAhead {
     }
 
     private CompletableFuture<Exchange> send(CamelContext context, Map<String, Object> properties, PageRequest request, int page) {
-        Exchange exchange = new DefaultExchange(context, ExchangePattern.InOut);
-        // the request carries what the page's exchange carries (which stream it serves, for monitoring)
-        exchange.getProperties().putAll(properties);
-        exchange.setProperty(PageRequest.PATH, request.path());
-        exchange.setProperty(PageRequest.QUERY, request.query(page));
-        exchange.setProperty(PageRequest.CHILD, request.child());
-        exchange.setProperty(PageRequest.RECORDS_KEY, request.recordsKey());
-        return template.asyncSend(REQUEST, exchange);
+        return template.asyncSend(REQUEST,
+                PageRequest.requestExchange(context, properties, request.path(), request.query(page), request.child(), request.recordsKey()));
     }
 }

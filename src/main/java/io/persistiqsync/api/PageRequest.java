@@ -4,6 +4,12 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangePattern;
+import org.apache.camel.support.DefaultExchange;
 
 /**
  * Which page to ask for: the path, the page number, and the incremental filter that every page of a
@@ -20,6 +26,21 @@ public record PageRequest(String position, String path, String recordsKey, boole
     public static final String RECORDS_KEY = "recordsKey";
     /** set on requests of a child stream (one campaign's leads): a 404 there means the parent went away */
     public static final String CHILD = "childPage";
+
+    /**
+     * An exchange for the request route: what the asking exchange carries (which stream it serves, for
+     * monitoring), plus what to ask for.
+     */
+    static Exchange requestExchange(CamelContext context, Map<String, Object> properties, String path, String query, boolean child,
+            String recordsKey) {
+        Exchange exchange = new DefaultExchange(context, ExchangePattern.InOut);
+        exchange.getProperties().putAll(properties);
+        exchange.setProperty(PATH, path);
+        exchange.setProperty(QUERY, query);
+        exchange.setProperty(CHILD, child);
+        exchange.setProperty(RECORDS_KEY, recordsKey);
+        return exchange;
+    }
 
     public String query(int pageNumber) {
         List<String> params = new ArrayList<>();

@@ -4,9 +4,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 
 import org.apache.camel.Exchange;
-import org.apache.camel.ExchangePattern;
 import org.apache.camel.ProducerTemplate;
-import org.apache.camel.support.DefaultExchange;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -24,13 +22,9 @@ public class RecordLookup {
 
     /** The record, or null when the API answers 404 (it is gone). */
     public JsonNode find(Exchange origin, StreamDefinition stream, String id) throws Exception {
-        Exchange exchange = new DefaultExchange(origin.getContext(), ExchangePattern.InOut);
-        exchange.getProperties().putAll(origin.getProperties());
-        exchange.setProperty(PageRequest.PATH, stream.path() + "/" + URLEncoder.encode(id, StandardCharsets.UTF_8).replace("+", "%20"));
-        exchange.setProperty(PageRequest.QUERY, null);
-        exchange.setProperty(PageRequest.CHILD, false);
-        exchange.setProperty(PageRequest.RECORDS_KEY, null);
-        Exchange done = template.send(PageAhead.REQUEST, exchange);
+        String path = stream.path() + "/" + URLEncoder.encode(id, StandardCharsets.UTF_8).replace("+", "%20");
+        Exchange done = template.send(PageAhead.REQUEST, PageRequest.requestExchange(origin.getContext(), origin.getProperties(), path, null,
+                false, null));
         if (done.getException() instanceof NotFoundException) return null;
         if (done.getException() != null) throw done.getException();
         JsonNode answer = done.getMessage().getBody(JsonNode.class);
