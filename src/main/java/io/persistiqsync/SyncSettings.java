@@ -3,6 +3,7 @@ package io.persistiqsync;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.Arrays;
@@ -13,6 +14,8 @@ import java.util.TreeSet;
 import java.util.function.Function;
 
 import org.apache.camel.spi.PropertiesComponent;
+
+import io.persistiqsync.cache.CacheStore;
 
 /**
  * Every setting the product reads, typed and checked once at start. A bad value fails here with a
@@ -131,8 +134,13 @@ public record SyncSettings(
         }
     }
 
+    /** Opens the cache these settings name (see {@link CacheStore#open}): the one way every command and the runtime do. */
+    public CacheStore openCache() throws SQLException {
+        return CacheStore.open(cacheUrl, cacheUser, cachePassword, cacheSchema, cacheDriverOptions());
+    }
+
     /** Settings handed to the database driver: DuckDB's memory limit and checkpoint threshold (other databases: none). */
-    public Properties cacheDriverOptions() {
+    private Properties cacheDriverOptions() {
         Properties options = new Properties();
         if (cacheUrl.startsWith("jdbc:duckdb:")) {
             if (!duckDbMemoryLimit.isEmpty()) options.setProperty("memory_limit", duckDbMemoryLimit);
@@ -164,18 +172,14 @@ public record SyncSettings(
         }
 
         int wholeNumber(String key) {
-            int n = get(key, v -> {
-                try {
-                    return Integer.parseInt(v);
-                } catch (NumberFormatException e) {
-                    throw new IllegalArgumentException("is not a whole number");
-                }
-            });
-            if (n < 0) throw new ConfigurationException(key, "'" + n + "' must be 0 or more");
-            return n;
+            return atLeast(key, 0, "must be 0 or more");
         }
 
         int positiveInt(String key) {
+            return atLeast(key, 1, "must be greater than 0");
+        }
+
+        private int atLeast(String key, int min, String rule) {
             return get(key, v -> {
                 int n;
                 try {
@@ -183,7 +187,7 @@ public record SyncSettings(
                 } catch (NumberFormatException e) {
                     throw new IllegalArgumentException("is not a whole number");
                 }
-                if (n <= 0) throw new IllegalArgumentException("must be greater than 0");
+                if (n < min) throw new IllegalArgumentException(rule);
                 return n;
             });
         }

@@ -56,7 +56,7 @@ public class StatusCommand implements Callable<Integer> {
         SyncSettings settings = SyncRuntime.readSettings();
         List<StreamDefinition> selected = StreamCatalog.select(streams != null ? streams : settings.streams());
         Map<String, List<Run>> byStream = new LinkedHashMap<>();
-        try (CacheStore db = CacheStore.open(settings.cacheUrl(), settings.cacheUser(), settings.cachePassword(), settings.cacheSchema(), settings.cacheDriverOptions())) {
+        try (CacheStore db = settings.openCache()) {
             for (StreamDefinition s : selected) byStream.put(s.name(), SyncRunLog.lastRuns(db, s.name(), runs));
         } catch (SQLException e) {
             spec.commandLine().getErr().println("error: cannot read " + CacheUrls.withoutCredentials(settings.cacheUrl()) + ": "

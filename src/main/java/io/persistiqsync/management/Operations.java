@@ -114,8 +114,7 @@ public final class Operations extends ServiceSupport {
 
     /** The long-running runtime shows each stream's last run from the start, not only once it has synced. */
     private void restoreLastRuns() {
-        try (CacheStore db = CacheStore.open(syncSettings.cacheUrl(), syncSettings.cacheUser(), syncSettings.cachePassword(),
-                syncSettings.cacheSchema(), syncSettings.cacheDriverOptions())) {
+        try (CacheStore db = syncSettings.openCache()) {
             for (ManagedStream s : monitor.streams()) {
                 List<SyncRunLog.Run> runs = SyncRunLog.lastRuns(db, s.name(), 1);
                 if (!runs.isEmpty()) s.restore(runs.get(0));

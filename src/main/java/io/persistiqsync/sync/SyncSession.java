@@ -77,8 +77,7 @@ public class SyncSession {
         boolean said = false;
         while (true) {
             try {
-                return CacheStore.open(settings.cacheUrl(), settings.cacheUser(), settings.cachePassword(), settings.cacheSchema(),
-                        settings.cacheDriverOptions());
+                return settings.openCache();
             } catch (SQLException e) {
                 if (!String.valueOf(e.getMessage()).contains("Could not set lock on file") || System.nanoTime() > giveUp) throw e;
                 cacheWaits.incrementAndGet();
