@@ -3,6 +3,7 @@ package io.persistiqsync;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
@@ -16,6 +17,7 @@ import java.util.function.Function;
 import org.apache.camel.spi.PropertiesComponent;
 
 import io.persistiqsync.cache.CacheStore;
+import io.persistiqsync.cache.CacheTarget;
 
 /**
  * Every setting the product reads, typed and checked once at start. A bad value fails here with a
@@ -38,6 +40,13 @@ public record SyncSettings(
         String cacheUser,
         String cachePassword,
         String cacheSchema,
+        String cacheDriversDir,
+        String cachePrivateKeyFile,
+        String cachePrivateKeyPassphrase,
+        String cacheMotherDuckToken,
+        String bigQueryCredentialsFile,
+        String bigQueryHost,
+        String bigQueryWorkingFile,
         int pagesPerCommit,
         Duration cacheLockWait,
         String duckDbMemoryLimit,
@@ -69,12 +78,21 @@ public record SyncSettings(
                 r.positiveInt("persistiq.max-pages"),
                 r.positiveInt("persistiq.page-concurrency"),
                 r.get("cache.url", v -> {
-                    if (!v.startsWith("jdbc:")) throw new IllegalArgumentException("a JDBC URL starting with jdbc: is expected");
+                    if (!v.startsWith("jdbc:") && !v.startsWith("bigquery://")) {
+                        throw new IllegalArgumentException("a JDBC URL (jdbc:...) or bigquery://PROJECT/DATASET is expected");
+                    }
                     return v;
                 }),
                 r.text("cache.user"),
                 r.text("cache.password"),
                 r.text("cache.schema"),
+                r.text("cache.drivers-dir"),
+                r.text("cache.private-key-file"),
+                r.text("cache.private-key-passphrase"),
+                r.text("cache.motherduck-token"),
+                r.text("cache.bigquery.credentials-file"),
+                r.text("cache.bigquery.host"),
+                r.text("cache.bigquery.working-file"),
                 r.positiveInt("cache.pages-per-commit"),
                 r.get("cache.lock-wait", Duration::parse),
                 r.size("cache.duckdb.memory-limit"),
@@ -136,17 +154,38 @@ public record SyncSettings(
 
     /** Opens the cache these settings name (see {@link CacheStore#open}): the one way every command and the runtime do. */
     public CacheStore openCache() throws SQLException {
-        return CacheStore.open(cacheUrl, cacheUser, cachePassword, cacheSchema, cacheDriverOptions());
+        return CacheStore.open(cacheTarget());
     }
 
-    /** Settings handed to the database driver: DuckDB's memory limit and checkpoint threshold (other databases: none). */
-    private Properties cacheDriverOptions() {
+    /**
+     * The cache these settings name, with what its driver is handed: credentials (user and password,
+     * Snowflake's private key and its passphrase, the MotherDuck token), DuckDB's memory limit and
+     * checkpoint threshold, BigQuery's settings. Secrets travel only here, never in a message.
+     */
+    public CacheTarget cacheTarget() {
         Properties options = new Properties();
+        put(options, "user", cacheUser);
+        put(options, "password", cachePassword);
         if (cacheUrl.startsWith("jdbc:duckdb:")) {
-            if (!duckDbMemoryLimit.isEmpty()) options.setProperty("memory_limit", duckDbMemoryLimit);
-            if (!duckDbCheckpointThreshold.isEmpty()) options.setProperty("checkpoint_threshold", duckDbCheckpointThreshold);
+            put(options, "memory_limit", duckDbMemoryLimit);
+            put(options, "checkpoint_threshold", duckDbCheckpointThreshold);
+            // DuckDB reads MOTHERDUCK_TOKEN from the environment itself; the setting is the other way
+            if (cacheUrl.startsWith("jdbc:duckdb:md:")) put(options, "motherduck_token", cacheMotherDuckToken);
         }
-        return options;
+        if (cacheUrl.startsWith("jdbc:snowflake:")) {
+            put(options, "private_key_file", cachePrivateKeyFile);
+            put(options, "private_key_file_pwd", cachePrivateKeyPassphrase);
+        }
+        if (cacheUrl.startsWith("bigquery://")) {
+            put(options, "bigquery.credentials-file", bigQueryCredentialsFile);
+            put(options, "bigquery.host", bigQueryHost);
+            put(options, "bigquery.working-file", bigQueryWorkingFile);
+        }
+        return new CacheTarget(cacheUrl, cacheSchema, Path.of(cacheDriversDir.isEmpty() ? "drivers" : cacheDriversDir), options);
+    }
+
+    private static void put(Properties options, String key, String value) {
+        if (value != null && !value.isEmpty()) options.setProperty(key, value);
     }
 
     public boolean hasApiKey() {

@@ -2,6 +2,7 @@ package io.persistiqsync.cache;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Properties;
 import java.util.List;
 
 import io.persistiqsync.api.FieldType;
@@ -21,6 +22,13 @@ public interface CacheDialect {
     }
 
     String name();
+
+    /**
+     * Adds this database's connection defaults to the properties a connection is opened with; a property
+     * the user gave (in the URL or the settings) is never overridden.
+     */
+    default void connectionDefaults(String url, Properties props) {
+    }
 
     /** The schema tables land in when cache.schema is empty (null: whatever the connection uses). */
     String defaultSchema();

@@ -68,18 +68,14 @@ public final class CacheExporter {
         }
     }
 
-    private final String url;
-    private final String user;
-    private final String password;
+    private final CacheTarget target;
     private final String schema;
     private final CacheDialect dialect;
 
-    public CacheExporter(String url, String user, String password, String schema) {
-        this.url = url;
-        this.user = user;
-        this.password = password;
-        this.schema = schema == null || schema.isBlank() ? null : schema;
-        this.dialect = CacheDialect.forUrl(url);
+    public CacheExporter(CacheTarget target) {
+        this.target = target;
+        this.schema = target.schema();
+        this.dialect = target.dialect();
     }
 
     /**
@@ -125,7 +121,7 @@ public final class CacheExporter {
     }
 
     private Connection open() throws SQLException {
-        return CacheStore.openReadOnly(url, user, password);
+        return CacheStore.openReadOnly(target);
     }
 
     private static boolean tableExists(Connection connection, String schemaName, String table) throws SQLException {

@@ -2,7 +2,6 @@ package io.persistiqsync.cache;
 
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -52,21 +51,12 @@ public class CacheStore implements AutoCloseable {
         this.upperCaseIdentifiers = connection.getMetaData().storesUpperCaseIdentifiers();
     }
 
-    /**
-     * Opens the cache named by the JDBC URL and makes sure its bookkeeping tables exist.
-     *
-     * @param driverOptions settings for the driver (DuckDB: memory_limit, checkpoint_threshold)
-     */
-    public static CacheStore open(String url, String user, String password, String schema, Properties driverOptions) throws SQLException {
-        Properties props = new Properties();
-        props.putAll(driverOptions);
-        if (user != null && !user.isEmpty()) props.setProperty("user", user);
-        if (password != null && !password.isEmpty()) props.setProperty("password", password);
-        CacheDialect dialect = CacheDialect.forUrl(url);
-        Connection connection = DriverManager.getConnection(url, props);
+    /** Opens the cache the target names and makes sure its bookkeeping tables exist. */
+    public static CacheStore open(CacheTarget target) throws SQLException {
+        Connection connection = target.connect();
         try {
             connection.setAutoCommit(false);
-            CacheStore store = new CacheStore(connection, dialect, schema == null || schema.isEmpty() ? null : schema);
+            CacheStore store = new CacheStore(connection, target.dialect(), target.schema());
             store.createBookkeeping();
             return store;
         } catch (SQLException | RuntimeException e) {
@@ -80,13 +70,12 @@ public class CacheStore implements AutoCloseable {
      * read-only, so other readers are not excluded and nothing is created; other databases stream
      * with a cursor, which PostgreSQL allows only inside a transaction.
      */
-    public static Connection openReadOnly(String url, String user, String password) throws SQLException {
+    public static Connection openReadOnly(CacheTarget target) throws SQLException {
+        boolean duckDb = target.dialect() instanceof DuckDbDialect;
         Properties props = new Properties();
-        if (user != null && !user.isEmpty()) props.setProperty("user", user);
-        if (password != null && !password.isEmpty()) props.setProperty("password", password);
-        boolean duckDb = CacheDialect.forUrl(url) instanceof DuckDbDialect;
         if (duckDb) props.setProperty("duckdb.read_only", "true");
-        Connection connection = DriverManager.getConnection(url, props);
+        props.putAll(target.driverProperties());
+        Connection connection = new CacheTarget(target.url(), target.schema(), target.driversDir(), props).connect();
         try {
             if (!duckDb) {
                 connection.setReadOnly(true);

@@ -11,7 +11,7 @@ import io.persistiqsync.api.StreamCatalog;
 import io.persistiqsync.api.StreamDefinition;
 import io.persistiqsync.cache.CacheExporter;
 import io.persistiqsync.cache.CacheExporter.Format;
-import io.persistiqsync.sync.CacheUrls;
+import io.persistiqsync.cache.CacheUrls;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -43,7 +43,7 @@ public class ExportCommand implements Callable<Integer> {
         StreamDefinition definition = StreamCatalog.select(List.of(stream)).get(0); // unknown: a one-line error naming the known ones
         Format chosen = chooseFormat();
         SyncSettings settings = SyncRuntime.readSettings();
-        CacheExporter exporter = new CacheExporter(settings.cacheUrl(), settings.cacheUser(), settings.cachePassword(), settings.cacheSchema());
+        CacheExporter exporter = new CacheExporter(settings.cacheTarget());
         long rows;
         try {
             rows = exporter.export(definition, chosen, output, where);

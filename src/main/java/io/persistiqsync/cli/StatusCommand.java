@@ -21,7 +21,7 @@ import io.persistiqsync.api.StreamDefinition;
 import io.persistiqsync.cache.CacheStore;
 import io.persistiqsync.state.SyncRunLog;
 import io.persistiqsync.state.SyncRunLog.Run;
-import io.persistiqsync.sync.CacheUrls;
+import io.persistiqsync.cache.CacheUrls;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;

@@ -83,7 +83,7 @@ public class StreamsCommand implements Callable<Integer> {
         Map<String, Map<String, SeenField>> seen = new java.util.TreeMap<>();
         try {
             SyncSettings s = SyncRuntime.readSettings();
-            try (Connection c = CacheStore.openReadOnly(s.cacheUrl(), s.cacheUser(), s.cachePassword());
+            try (Connection c = CacheStore.openReadOnly(s.cacheTarget());
                     Statement st = c.createStatement();
                     ResultSet rs = st.executeQuery("SELECT stream, field, column_type, column_name FROM "
                             + CacheDialect.forUrl(s.cacheUrl()).qualified(s.cacheSchema(), "_fields") + " ORDER BY stream, position")) {

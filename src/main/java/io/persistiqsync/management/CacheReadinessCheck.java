@@ -1,7 +1,6 @@
 package io.persistiqsync.management;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.Map;
 import java.util.Properties;
@@ -12,7 +11,8 @@ import org.apache.camel.impl.health.AbstractHealthCheck;
 
 import io.persistiqsync.SyncSettings;
 import io.persistiqsync.api.Secrets;
-import io.persistiqsync.sync.CacheUrls;
+import io.persistiqsync.cache.CacheTarget;
+import io.persistiqsync.cache.CacheUrls;
 import io.persistiqsync.sync.SyncRequest;
 import io.persistiqsync.sync.SyncSession;
 
@@ -52,7 +52,7 @@ public class CacheReadinessCheck extends AbstractHealthCheck implements SyncObse
                 builder.detail("sync", "running").up();
                 return;
             }
-            try (Connection c = DriverManager.getConnection(settings.cacheUrl(), credentials())) {
+            try (Connection c = probeTarget().connect()) {
                 builder.up();
             }
         } catch (SQLException | RuntimeException e) {
@@ -64,13 +64,12 @@ public class CacheReadinessCheck extends AbstractHealthCheck implements SyncObse
         }
     }
 
-    private Properties credentials() {
-        Properties props = new Properties();
-        if (!settings.cacheUser().isEmpty()) props.setProperty("user", settings.cacheUser());
-        if (!settings.cachePassword().isEmpty()) props.setProperty("password", settings.cachePassword());
+    private CacheTarget probeTarget() {
+        CacheTarget target = settings.cacheTarget();
+        Properties props = target.driverProperties();
         // a database server that does not answer should not hold the check for the driver's default (minutes)
         if (settings.cacheUrl().startsWith("jdbc:postgresql:")) props.setProperty("connectTimeout", "5");
-        return props;
+        return new CacheTarget(target.url(), target.schema(), target.driversDir(), props);
     }
 
     /** Called with the sync lock held, before the sync opens the cache: waits out a probe in progress. */

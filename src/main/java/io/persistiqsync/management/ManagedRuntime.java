@@ -15,7 +15,7 @@ import org.quartz.Trigger;
 
 import io.persistiqsync.SyncSettings;
 import io.persistiqsync.api.RatePacer;
-import io.persistiqsync.sync.CacheUrls;
+import io.persistiqsync.cache.CacheUrls;
 import io.persistiqsync.sync.SyncSession;
 
 /**

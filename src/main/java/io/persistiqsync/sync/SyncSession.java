@@ -14,6 +14,7 @@ import io.persistiqsync.SyncSettings;
 import io.persistiqsync.api.StreamCatalog;
 import io.persistiqsync.api.StreamDefinition;
 import io.persistiqsync.cache.CacheStore;
+import io.persistiqsync.cache.CacheUrls;
 import io.persistiqsync.management.SyncObserver;
 
 /**

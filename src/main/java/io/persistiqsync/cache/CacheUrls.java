@@ -1,4 +1,4 @@
-package io.persistiqsync.sync;
+package io.persistiqsync.cache;
 
 /** Cache URLs as they may be shown: without user or password parameters. */
 public final class CacheUrls {
