@@ -2,6 +2,7 @@ package io.persistiqsync;
 
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.LoggingLevel;
 import org.apache.camel.component.http.HttpComponent;
 import org.apache.camel.model.errorhandler.DefaultErrorHandlerDefinition;
 
@@ -29,7 +30,7 @@ public class SyncConfiguration implements CamelConfiguration {
     @Override
     public void configure(CamelContext context) throws Exception {
         SyncSettings settings = SyncSettings.from(context.getPropertiesComponent());
-        Secrets secrets = new Secrets(settings.apiKey());
+        Secrets secrets = settings.secrets();
         RatePacer pacer = new RatePacer(settings.maxRequestsPerMinute(), settings.rateLimitFallbackWait());
         SyncSession session = new SyncSession(settings);
         RecordStateRepository recordState = new RecordStateRepository(session::store);
@@ -54,10 +55,13 @@ public class SyncConfiguration implements CamelConfiguration {
         // JMX MBeans, health checks, remote JMX, progress output, graceful stop (see management/)
         Operations.install(context, settings, session, pacer, secrets);
 
-        // A stream's failure is logged once, as one line, by StreamSync.fail; Camel's own report of an
-        // exhausted exchange (stack trace, message history) would only repeat it.
+        // Every failure is reported once, as one line, by whoever meets it: a stream's by StreamSync.fail,
+        // a sync that cannot start by the command line, the JMX trigger or the schedule's route. Camel's own
+        // report of an exhausted exchange (exchange ids; stack trace, message history) would only repeat
+        // it: logged at DEBUG. (logExhausted(false) alone does not stop it where nothing is redelivered.)
         DefaultErrorHandlerDefinition errors = new DefaultErrorHandlerDefinition().logExhausted(false).logStackTrace(false)
                 .logExhaustedMessageHistory(false).logExhaustedMessageBody(false);
+        errors.setLevel(LoggingLevel.DEBUG.name());
         context.getCamelContextExtension().setErrorHandlerFactory(errors);
 
         ApiKeyInterceptor auth = new ApiKeyInterceptor(settings.baseUrl(), settings.apiKey());

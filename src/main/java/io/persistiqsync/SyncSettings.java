@@ -16,8 +16,10 @@ import java.util.function.Function;
 
 import org.apache.camel.spi.PropertiesComponent;
 
+import io.persistiqsync.api.Secrets;
 import io.persistiqsync.cache.CacheStore;
 import io.persistiqsync.cache.CacheTarget;
+import io.persistiqsync.cache.DuckDbDialect;
 
 /**
  * Every setting the product reads, typed and checked once at start. A bad value fails here with a
@@ -170,7 +172,7 @@ public record SyncSettings(
             put(options, "memory_limit", duckDbMemoryLimit);
             put(options, "checkpoint_threshold", duckDbCheckpointThreshold);
             // DuckDB reads MOTHERDUCK_TOKEN from the environment itself; the setting is the other way
-            if (cacheUrl.startsWith("jdbc:duckdb:md:")) put(options, "motherduck_token", cacheMotherDuckToken);
+            if (cacheUrl.startsWith("jdbc:duckdb:md:")) put(options, DuckDbDialect.MOTHERDUCK_TOKEN, cacheMotherDuckToken);
         }
         if (cacheUrl.startsWith("jdbc:snowflake:")) {
             put(options, "private_key_file", cachePrivateKeyFile);
@@ -186,6 +188,11 @@ public record SyncSettings(
 
     private static void put(Properties options, String key, String value) {
         if (value != null && !value.isEmpty()) options.setProperty(key, value);
+    }
+
+    /** Every secret these settings hold, to be kept out of every message (MOTHERDUCK_TOKEN too: DuckDB reads it). */
+    public Secrets secrets() {
+        return new Secrets(apiKey, cachePassword, cachePrivateKeyPassphrase, cacheMotherDuckToken, System.getenv("MOTHERDUCK_TOKEN"));
     }
 
     public boolean hasApiKey() {

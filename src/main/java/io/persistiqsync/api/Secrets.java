@@ -1,19 +1,26 @@
 package io.persistiqsync.api;
 
+import java.util.Arrays;
+import java.util.List;
+
 /**
- * Keeps the API key out of anything we print or store. The API itself echoes a refused key in its
- * 401 message ("Failed to find api key: ..."), so every text that came from the API passes here.
+ * Every secret the runtime holds (the API key, the cache's password, a private key's passphrase, a
+ * token), so that any text headed for a message, a log line or JMX passes here first and shows none.
  */
 public final class Secrets {
-    private final String apiKey;
+    private final List<String> secrets;
 
-    public Secrets(String apiKey) {
-        this.apiKey = apiKey == null ? "" : apiKey;
+    public Secrets(String... secrets) {
+        // longest first: a secret that contains another is hidden whole
+        this.secrets = Arrays.stream(secrets).filter(s -> s != null && !s.isBlank())
+                .sorted((a, b) -> b.length() - a.length()).toList();
     }
 
+    /** The text on one line, each secret replaced by ***. */
     public String redact(String text) {
         if (text == null) return null;
         String oneLine = text.replaceAll("\\s+", " ").trim();
-        return apiKey.isEmpty() ? oneLine : oneLine.replace(apiKey, "***");
+        for (String secret : secrets) oneLine = oneLine.replace(secret, "***");
+        return oneLine;
     }
 }

@@ -27,7 +27,12 @@ public interface CacheDialect {
      * Adds this database's connection defaults to the properties a connection is opened with; a property
      * the user gave (in the URL or the settings) is never overridden.
      */
-    default void connectionDefaults(String url, Properties props) {
+    default void connectionDefaults(String url, Properties props) throws SQLException {
+    }
+
+    /** The driver's failure to connect, said so the user knows what to do (by default as the driver says it). */
+    default SQLException connectFailure(String url, SQLException failure) {
+        return failure;
     }
 
     /** The schema tables land in when cache.schema is empty (null: whatever the connection uses). */

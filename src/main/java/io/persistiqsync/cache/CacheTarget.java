@@ -34,7 +34,7 @@ public record CacheTarget(String url, String schema, Path driversDir, Properties
     }
 
     /** The properties for a new connection: ours, then the dialect's defaults (which never override ours). */
-    Properties connectionProperties() {
+    Properties connectionProperties() throws SQLException {
         Properties props = new Properties();
         props.putAll(driverProperties);
         dialect().connectionDefaults(url, props);
@@ -43,7 +43,11 @@ public record CacheTarget(String url, String schema, Path driversDir, Properties
 
     /** A new connection to the cache, through the class path's drivers or those in {@link #driversDir}. */
     public Connection connect() throws SQLException {
-        return CacheDrivers.connect(url, connectionProperties(), driversDir);
+        try {
+            return CacheDrivers.connect(url, connectionProperties(), driversDir);
+        } catch (SQLException e) {
+            throw dialect().connectFailure(url, e);
+        }
     }
 
     /** The URL as it may be shown: without credentials. */

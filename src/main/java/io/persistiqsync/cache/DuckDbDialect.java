@@ -3,6 +3,8 @@ package io.persistiqsync.cache;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Locale;
+import java.util.Properties;
 import java.util.stream.Collectors;
 
 import org.duckdb.DuckDBAppender;
@@ -12,10 +14,39 @@ import io.persistiqsync.api.FieldType;
 
 /** DuckDB (the default cache): rows go in through the Appender, DuckDB's bulk path. */
 public class DuckDbDialect implements CacheDialect {
+    public static final String MOTHERDUCK_TOKEN = "motherduck_token";
 
     @Override
     public String name() {
         return "duckdb";
+    }
+
+    /**
+     * MotherDuck ({@code jdbc:duckdb:md:DATABASE}) signs in with a token: without one, its extension would
+     * start an interactive browser login, which a scheduled runtime cannot finish.
+     */
+    @Override
+    public void connectionDefaults(String url, Properties props) throws SQLException {
+        if (isMotherDuck(url) && !props.containsKey(MOTHERDUCK_TOKEN) && !url.toLowerCase(Locale.ROOT).contains(MOTHERDUCK_TOKEN + "=")
+                && (System.getenv("MOTHERDUCK_TOKEN") == null || System.getenv("MOTHERDUCK_TOKEN").isBlank())) {
+            throw new SQLException("MotherDuck needs a token: set MOTHERDUCK_TOKEN or cache.motherduck-token");
+        }
+    }
+
+    /** DuckDB reaches MotherDuck through its motherduck extension, downloaded on first use: offline, that fails. */
+    @Override
+    public SQLException connectFailure(String url, SQLException failure) {
+        String message = String.valueOf(failure.getMessage());
+        if (isMotherDuck(url) && message.contains("Failed to download extension") && message.contains("motherduck")) {
+            return new SQLException("MotherDuck cannot be reached: DuckDB could not download its motherduck extension (is this machine"
+                    + " offline, or is extensions.duckdb.org blocked?). Allow it, or install the extension beforehand with the same"
+                    + " DuckDB version: duckdb -c 'INSTALL motherduck'", failure);
+        }
+        return failure;
+    }
+
+    static boolean isMotherDuck(String url) {
+        return url.startsWith("jdbc:duckdb:md:") || url.startsWith("jdbc:duckdb:motherduck:");
     }
 
     @Override

@@ -57,7 +57,6 @@ public class CacheReadinessCheck extends AbstractHealthCheck implements SyncObse
             }
         } catch (SQLException | RuntimeException e) {
             String reason = secrets.redact(String.valueOf(e.getMessage()));
-            if (settings.cachePassword() != null && !settings.cachePassword().isEmpty()) reason = reason.replace(settings.cachePassword(), "***");
             builder.message("cannot open the cache " + url + ": " + reason).down();
         } finally {
             probe.unlock();

@@ -65,7 +65,7 @@ public class SyncSession {
             observer.syncFinished();
             lock.unlock();
             throw new SyncSettings.ConfigurationException("cache.url", "= " + CacheUrls.withoutCredentials(settings.cacheUrl())
-                    + ": cannot open the cache: " + String.valueOf(e.getMessage()).replaceAll("\\s+", " "));
+                    + ": cannot open the cache: " + settings.secrets().redact(String.valueOf(e.getMessage())));
         }
     }
 
