@@ -14,6 +14,7 @@ import io.persistiqsync.api.RatePacer;
 import io.persistiqsync.api.RetryPolicies;
 import io.persistiqsync.api.Secrets;
 import io.persistiqsync.management.Operations;
+import io.persistiqsync.routes.RouteNames;
 import io.persistiqsync.state.RecordStateRepository;
 import io.persistiqsync.sync.CacheWriter;
 import io.persistiqsync.sync.RecordBatchStrategy;
@@ -38,19 +39,19 @@ public class SyncConfiguration implements CamelConfiguration {
 
         bind(context, "syncSettings", settings);
         bind(context, "secrets", secrets);
-        bind(context, "ratePacer", pacer);
-        bind(context, "apiResponses", new ApiResponses(pacer, secrets));
-        bind(context, "rateLimitRetryPolicy", RetryPolicies.rateLimit(settings));
-        bind(context, "backoffRetryPolicy", RetryPolicies.backoff(settings));
-        bind(context, "syncSession", session);
-        bind(context, "recordState", recordState);
+        bind(context, RouteNames.RATE_PACER, pacer);
+        bind(context, RouteNames.API_RESPONSES, new ApiResponses(pacer, secrets));
+        bind(context, RouteNames.RATE_LIMIT_RETRY_POLICY, RetryPolicies.rateLimit(settings));
+        bind(context, RouteNames.BACKOFF_RETRY_POLICY, RetryPolicies.backoff(settings));
+        bind(context, RouteNames.SYNC_SESSION, session);
+        bind(context, RouteNames.RECORD_STATE, recordState);
         RecordShaper shaper = new RecordShaper();
-        bind(context, "recordShaper", shaper);
-        bind(context, "recordBatch", new RecordBatchStrategy());
-        bind(context, "cacheWriter", writer);
+        bind(context, RouteNames.RECORD_SHAPER, shaper);
+        bind(context, RouteNames.RECORD_BATCH, new RecordBatchStrategy());
+        bind(context, RouteNames.CACHE_WRITER, writer);
         PageAhead pageAhead = new PageAhead(context.createProducerTemplate(), pacer, settings.pageConcurrency());
-        bind(context, "pageAhead", pageAhead);
-        bind(context, "streamSync", new StreamSync(settings, session, recordState, writer, pacer, secrets, pageAhead,
+        bind(context, RouteNames.PAGE_AHEAD, pageAhead);
+        bind(context, RouteNames.STREAM_SYNC, new StreamSync(settings, session, recordState, writer, pacer, secrets, pageAhead,
                 new RecordLookup(context.createProducerTemplate()), shaper));
         // JMX MBeans, health checks, remote JMX, progress output, graceful stop (see management/)
         Operations.install(context, settings, session, pacer, secrets);

@@ -15,6 +15,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.main.Main;
 
+import io.persistiqsync.routes.RouteNames;
 import io.persistiqsync.sync.SyncReport;
 import io.persistiqsync.sync.SyncRequest;
 
@@ -106,7 +107,7 @@ public final class SyncRuntime implements AutoCloseable {
     /** One sync, as the routes run it. */
     public SyncReport sync(SyncRequest request) {
         try (ProducerTemplate template = template()) {
-            return template.requestBody("direct:sync-all", request, SyncReport.class);
+            return template.requestBody(RouteNames.SYNC_ALL, request, SyncReport.class);
         } catch (java.io.IOException e) {
             throw new IllegalStateException(e);
         }

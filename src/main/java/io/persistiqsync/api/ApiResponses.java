@@ -8,6 +8,8 @@ import org.apache.camel.Message;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.persistiqsync.routes.RouteNames;
+
 /**
  * Turns an HTTP answer into either a body worth parsing or the exception that says what went wrong.
  * Statuses decide retry behaviour (see error-handling.camel.yaml): 429 rate limited, 5xx transient,
@@ -42,7 +44,7 @@ public class ApiResponses {
     }
 
     /** A 200 is only an answer when it is the envelope with the stream's records array; else it is retried. */
-    public void checkEnvelope(@Body JsonNode page, @ExchangeProperty(PageRequest.RECORDS_KEY) String recordsKey) {
+    public void checkEnvelope(@Body JsonNode page, @ExchangeProperty(RouteNames.RECORDS_KEY) String recordsKey) {
         if (page == null || !page.isObject()) throw new TransientApiException(200, "the answer is not a JSON object");
         if ("error".equals(page.path("status").asText())) {
             throw new TransientApiException(200, "the answer says status error" + reason(page.path("error").toString()));

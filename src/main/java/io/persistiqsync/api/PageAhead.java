@@ -16,6 +16,8 @@ import org.apache.camel.language.simple.Simple;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.persistiqsync.routes.RouteNames;
+
 /**
  * Keeps the next pages of a stream in flight while this one is processed, so that a sync with high
  * latency runs at the rate limit rather than at one page per round trip. Pages are numbered (see the
@@ -40,8 +42,6 @@ import com.fasterxml.jackson.databind.JsonNode;
  * </ul>
  */
 public class PageAhead {
-    /** The route that makes one request, with its retries. */
-    static final String REQUEST = "direct:request-page-with-retries";
     /**
      * Answered pages that may wait for the sync beyond the requests in flight: at 500/min (120 ms a
      * request) 4 pages let the requests go on through ~0.5 s of a stalled commit (with the ones in
@@ -223,7 +223,7 @@ public class PageAhead {
     }
 
     private CompletableFuture<Exchange> send(CamelContext context, Map<String, Object> properties, PageRequest request, int page) {
-        return template.asyncSend(REQUEST,
+        return template.asyncSend(RouteNames.REQUEST_PAGE_WITH_RETRIES,
                 PageRequest.requestExchange(context, properties, request.path(), request.query(page), request.child(), request.recordsKey()));
     }
 }

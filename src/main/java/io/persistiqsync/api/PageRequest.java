@@ -11,6 +11,8 @@ import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePattern;
 import org.apache.camel.support.DefaultExchange;
 
+import io.persistiqsync.routes.RouteNames;
+
 /**
  * Which page to ask for: the path, the page number, and the incremental filter that every page of a
  * pass carries (URL-encoded: an offset's '+' must not turn into a space).
@@ -20,12 +22,6 @@ import org.apache.camel.support.DefaultExchange;
  */
 public record PageRequest(String position, String path, String recordsKey, boolean paged, int page, String filterParameter,
         String filterValue, boolean child) {
-    /** exchange properties the request route reads */
-    public static final String PATH = "pagePath";
-    public static final String QUERY = "pageQuery";
-    public static final String RECORDS_KEY = "recordsKey";
-    /** set on requests of a child stream (one campaign's leads): a 404 there means the parent went away */
-    public static final String CHILD = "childPage";
 
     /**
      * An exchange for the request route: what the asking exchange carries (which stream it serves, for
@@ -35,10 +31,10 @@ public record PageRequest(String position, String path, String recordsKey, boole
             String recordsKey) {
         Exchange exchange = new DefaultExchange(context, ExchangePattern.InOut);
         exchange.getProperties().putAll(properties);
-        exchange.setProperty(PATH, path);
-        exchange.setProperty(QUERY, query);
-        exchange.setProperty(CHILD, child);
-        exchange.setProperty(RECORDS_KEY, recordsKey);
+        exchange.setProperty(RouteNames.PAGE_PATH, path);
+        exchange.setProperty(RouteNames.PAGE_QUERY, query);
+        exchange.setProperty(RouteNames.CHILD_PAGE, child);
+        exchange.setProperty(RouteNames.RECORDS_KEY, recordsKey);
         return exchange;
     }
 

@@ -8,6 +8,8 @@ import org.apache.camel.ProducerTemplate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.persistiqsync.routes.RouteNames;
+
 /**
  * Asks the API for one record by id ({@code GET /v1/leads/{id}}, contract §4.3) through the same paced,
  * retried, checked request route as the pages. Two answer shapes are documented ({@code {lead: {...}}}
@@ -23,7 +25,7 @@ public class RecordLookup {
     /** The record, or null when the API answers 404 (it is gone). */
     public JsonNode find(Exchange origin, StreamDefinition stream, String id) throws Exception {
         String path = stream.path() + "/" + URLEncoder.encode(id, StandardCharsets.UTF_8).replace("+", "%20");
-        Exchange done = template.send(PageAhead.REQUEST, PageRequest.requestExchange(origin.getContext(), origin.getProperties(), path, null,
+        Exchange done = template.send(RouteNames.REQUEST_PAGE_WITH_RETRIES, PageRequest.requestExchange(origin.getContext(), origin.getProperties(), path, null,
                 false, null));
         if (done.getException() instanceof NotFoundException) return null;
         if (done.getException() != null) throw done.getException();

@@ -8,6 +8,7 @@ import org.apache.camel.ProducerTemplate;
 
 import io.persistiqsync.SyncRuntime;
 import io.persistiqsync.api.StreamCatalog;
+import io.persistiqsync.routes.RouteNames;
 import io.persistiqsync.sync.StreamRun;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Spec;
@@ -27,8 +28,8 @@ public class CheckCommand implements Callable<Integer> {
                 return 1;
             }
             try (ProducerTemplate template = runtime.template()) {
-                Exchange answer = template.send("direct:fetch-page",
-                        e -> e.setProperty(StreamRun.PROPERTY, StreamRun.probe(StreamCatalog.find("users").orElseThrow())));
+                Exchange answer = template.send(RouteNames.FETCH_PAGE,
+                        e -> e.setProperty(RouteNames.STREAM_RUN, StreamRun.probe(StreamCatalog.find("users").orElseThrow())));
                 if (answer.getException() != null) {
                     spec.commandLine().getErr().println(Reasons.of(answer.getException(), runtime.settings().baseUrl()));
                     return 1;

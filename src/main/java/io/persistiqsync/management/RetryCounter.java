@@ -4,6 +4,7 @@ import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.spi.CamelEvent.ExchangeRedeliveryEvent;
 import org.apache.camel.support.EventNotifierSupport;
 
+import io.persistiqsync.routes.RouteNames;
 import io.persistiqsync.sync.StreamRun;
 
 /**
@@ -36,7 +37,7 @@ class RetryCounter extends EventNotifierSupport {
     @Override
     public void notify(CamelEvent event) {
         if (event instanceof ExchangeRedeliveryEvent redelivery) {
-            StreamRun run = redelivery.getExchange().getProperty(StreamRun.PROPERTY, StreamRun.class);
+            StreamRun run = redelivery.getExchange().getProperty(RouteNames.STREAM_RUN, StreamRun.class);
             if (run != null) monitor.retried(run.getStreamName());
         }
     }

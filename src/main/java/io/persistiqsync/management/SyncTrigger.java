@@ -9,6 +9,7 @@ import org.slf4j.LoggerFactory;
 
 import io.persistiqsync.api.StreamCatalog;
 import io.persistiqsync.api.StreamDefinition;
+import io.persistiqsync.routes.RouteNames;
 import io.persistiqsync.sync.SyncRequest;
 import io.persistiqsync.sync.SyncSession;
 
@@ -42,7 +43,7 @@ class SyncTrigger {
     private String start(SyncRequest request, String what) {
         if (!context.isStarted()) return what + " not started: the runtime is " + context.getStatus().name().toLowerCase();
         boolean busy = session.running();
-        template().asyncRequestBody("direct:sync-all", request).whenComplete((report, e) -> {
+        template().asyncRequestBody(RouteNames.SYNC_ALL, request).whenComplete((report, e) -> {
             if (e != null) LOG.warn("{} failed: {}", what, String.valueOf(rootMessage(e)).replaceAll("\\s+", " "));
         });
         LOG.info("{} asked for over JMX{}", what, busy ? " while another sync runs: it will be skipped" : "");

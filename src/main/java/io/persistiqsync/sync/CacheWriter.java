@@ -12,6 +12,7 @@ import org.apache.camel.ExchangeProperty;
 
 import io.persistiqsync.cache.CacheRecord;
 import io.persistiqsync.cache.CacheStore;
+import io.persistiqsync.routes.RouteNames;
 import io.persistiqsync.state.RecordStateRepository;
 import io.persistiqsync.state.StreamStateStore;
 
@@ -40,7 +41,7 @@ public class CacheWriter {
     }
 
     /** Takes one page's batch (an empty page has none: the body is then still the page). */
-    public void write(@Body Object body, @ExchangeProperty(StreamRun.PROPERTY) StreamRun run) throws SQLException {
+    public void write(@Body Object body, @ExchangeProperty(RouteNames.STREAM_RUN) StreamRun run) throws SQLException {
         if (body instanceof RecordBatch batch) {
             for (RecordBatch.Entry e : batch.entries()) {
                 CacheRecord r = e.record();
@@ -87,7 +88,7 @@ public class CacheWriter {
     }
 
     /** Commits what is pending with the checkpoint of the page reached. */
-    public void commit(@ExchangeProperty(StreamRun.PROPERTY) StreamRun run) throws SQLException {
+    public void commit(@ExchangeProperty(RouteNames.STREAM_RUN) StreamRun run) throws SQLException {
         CacheStore db = session.store();
         try {
             db.applyColumnChanges(run.stream(), run.columns());

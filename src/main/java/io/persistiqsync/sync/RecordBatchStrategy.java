@@ -4,18 +4,16 @@ import org.apache.camel.AggregationStrategy;
 import org.apache.camel.Exchange;
 
 import io.persistiqsync.cache.CacheRecord;
+import io.persistiqsync.routes.RouteNames;
 
 /**
  * The aggregate half of split/aggregate: gathers a page's shaped records into one {@link RecordBatch},
  * noting which the idempotent consumer let through as new or changed, so the page is written in one go.
  */
 public class RecordBatchStrategy implements AggregationStrategy {
-    /** set by the routes on records the idempotent consumer let through (new or changed) */
-    static final String CHANGED = "recordChanged";
-
     @Override
     public Exchange aggregate(Exchange batchExchange, Exchange recordExchange) {
-        boolean unchanged = !recordExchange.getProperty(CHANGED, false, Boolean.class);
+        boolean unchanged = !recordExchange.getProperty(RouteNames.RECORD_CHANGED, false, Boolean.class);
         CacheRecord record = recordExchange.getMessage().getBody(CacheRecord.class);
         if (batchExchange == null) {
             RecordBatch batch = new RecordBatch();
@@ -23,7 +21,7 @@ public class RecordBatchStrategy implements AggregationStrategy {
             recordExchange.getMessage().setBody(batch);
             // this exchange now carries the batch, and the split hands its properties back to the page:
             // a record's flag left on it would mark every record of the later pages as changed
-            recordExchange.removeProperty(CHANGED);
+            recordExchange.removeProperty(RouteNames.RECORD_CHANGED);
             return recordExchange;
         }
         batchExchange.getMessage().getBody(RecordBatch.class).add(record, unchanged);

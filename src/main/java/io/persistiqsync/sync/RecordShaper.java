@@ -16,6 +16,7 @@ import io.persistiqsync.cache.CacheRecord;
 import io.persistiqsync.cache.ColumnNames;
 import io.persistiqsync.cache.StreamColumns;
 import io.persistiqsync.cache.StreamColumns.Column;
+import io.persistiqsync.routes.RouteNames;
 import io.persistiqsync.sync.FieldValues.BadValueException;
 
 /**
@@ -28,12 +29,9 @@ public class RecordShaper {
     static final String DATA_FIELD = "data";
     static final String DATA_PREFIX = "data__";
 
-    /** The header with the record's state key (absent for refused records): what the idempotent consumer checks. */
-    public static final String STATE_KEY = "recordStateKey";
-
-    public CacheRecord shape(@Body JsonNode record, @ExchangeProperty(StreamRun.PROPERTY) StreamRun run, @Headers Map<String, Object> headers) {
+    public CacheRecord shape(@Body JsonNode record, @ExchangeProperty(RouteNames.STREAM_RUN) StreamRun run, @Headers Map<String, Object> headers) {
         CacheRecord shaped = shape(record, run);
-        if (shaped.isAccepted()) headers.put(STATE_KEY, shaped.stateKey());
+        if (shaped.isAccepted()) headers.put(RouteNames.RECORD_STATE_KEY, shaped.stateKey());
         return shaped;
     }
 

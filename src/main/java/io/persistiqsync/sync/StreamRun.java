@@ -15,7 +15,6 @@ import io.persistiqsync.state.SyncRunLog.RunCounts;
  * {@code streamRun}. Holds where paging stands and what has been counted.
  */
 public class StreamRun {
-    public static final String PROPERTY = "streamRun";
     public static final String INCREMENTAL = "incremental";
     public static final String FULL_PASS = "full pass";
     public static final String FULL_REFRESH = "full refresh";

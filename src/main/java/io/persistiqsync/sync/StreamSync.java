@@ -33,6 +33,7 @@ import io.persistiqsync.cache.CacheRecord;
 import io.persistiqsync.cache.CacheStore;
 import io.persistiqsync.cache.ColumnNames;
 import io.persistiqsync.cache.StreamColumns;
+import io.persistiqsync.routes.RouteNames;
 import io.persistiqsync.state.RecordStateRepository;
 import io.persistiqsync.state.StreamState;
 import io.persistiqsync.state.StreamStateStore;
@@ -106,7 +107,7 @@ public class StreamSync {
         db.commit();
 
         StreamRun run = new StreamRun(stream, runId, mode, now, state, columns, pacer.requests());
-        exchange.setProperty(StreamRun.PROPERTY, run);
+        exchange.setProperty(RouteNames.STREAM_RUN, run);
         LOG.info("{}: {}{}{}", stream.name(), mode, resume ? " (resuming after page " + state.checkpointPage() + ")" : "",
                 state.passFilter() == null ? "" : " " + stream.filter().parameter + "=" + state.passFilter());
         if (session.keyRefused()) throw new ApiRefusedException(401, "skipped: the API refused the key for an earlier stream");
@@ -150,7 +151,7 @@ public class StreamSync {
     }
 
     /** Starts a partition at page 1, or just after the checkpoint when a pass resumes there. */
-    public void startPartition(@Body String partition, @ExchangeProperty(StreamRun.PROPERTY) StreamRun run) {
+    public void startPartition(@Body String partition, @ExchangeProperty(RouteNames.STREAM_RUN) StreamRun run) {
         // after a stop (SIGTERM) the partitions left are not begun: the run ends where it stands
         if (run.interrupted() || session.stopRequested() && run.page() > 0) {
             run.interrupt();
@@ -165,7 +166,7 @@ public class StreamSync {
     }
 
     /** Takes a page's ids and decides the next page; the body stays the parsed page. */
-    public void acceptPage(@Body JsonNode page, @ExchangeProperty(StreamRun.PROPERTY) StreamRun run, Exchange exchange) {
+    public void acceptPage(@Body JsonNode page, @ExchangeProperty(RouteNames.STREAM_RUN) StreamRun run, Exchange exchange) {
         StreamDefinition stream = run.stream();
         if (page != null && page.has(GONE)) {
             LOG.warn("{}: {}; skipped", run.position(), page.get(GONE).asText());
@@ -238,12 +239,12 @@ public class StreamSync {
     }
 
     /** The records of the page, for the streaming split. */
-    public Iterator<JsonNode> records(@Body JsonNode page, @ExchangeProperty(StreamRun.PROPERTY) StreamRun run) {
+    public Iterator<JsonNode> records(@Body JsonNode page, @ExchangeProperty(RouteNames.STREAM_RUN) StreamRun run) {
         return page.get(run.stream().recordsKey()).elements();
     }
 
     /** After the page is written: move on to the next one (the loop ends when there is none). */
-    public void nextPage(@ExchangeProperty(StreamRun.PROPERTY) StreamRun run) {
+    public void nextPage(@ExchangeProperty(RouteNames.STREAM_RUN) StreamRun run) {
         if (run.isHasNextPage() && session.stopRequested()) run.interrupt();
         else run.advance();
     }
@@ -260,7 +261,7 @@ public class StreamSync {
     }
 
     /** The stream read everything it set out to: commit, mark deletes after a full pass, close the run. */
-    public StreamResult finish(@ExchangeProperty(StreamRun.PROPERTY) StreamRun run, Exchange exchange) throws Exception {
+    public StreamResult finish(@ExchangeProperty(RouteNames.STREAM_RUN) StreamRun run, Exchange exchange) throws Exception {
         if (run.interrupted()) return interrupted(run);
         writer.commit(run);
         CacheStore db = session.store();
@@ -318,7 +319,7 @@ public class StreamSync {
     /** The stream failed: nothing uncommitted stays, the run is recorded with a one-line reason. */
     public void fail(Exchange exchange) throws SQLException {
         Throwable e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        StreamRun run = exchange.getProperty(StreamRun.PROPERTY, StreamRun.class);
+        StreamRun run = exchange.getProperty(RouteNames.STREAM_RUN, StreamRun.class);
         StreamDefinition stream = exchange.getMessage().getBody(StreamDefinition.class);
         if (e instanceof ApiRefusedException) session.keyRefused(true);
         if (run != null) pageAhead.forget(run.getPosition());

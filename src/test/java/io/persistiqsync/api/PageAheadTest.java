@@ -28,6 +28,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.persistiqsync.routes.RouteNames;
+
 /**
  * {@link PageAhead} against a stand-in for the request route whose answers the test releases page by
  * page: when pages are asked for ahead, how many, and that the sync still gets every page once, in order.
@@ -51,8 +53,8 @@ class PageAheadTest {
         context.addRoutes(new RouteBuilder() {
             @Override
             public void configure() {
-                from(PageAhead.REQUEST).process(e -> {
-                    int page = Integer.parseInt(e.getProperty(PageRequest.QUERY, String.class).replaceAll(".*page=(\\d+).*", "$1"));
+                from(RouteNames.REQUEST_PAGE_WITH_RETRIES).process(e -> {
+                    int page = Integer.parseInt(e.getProperty(RouteNames.PAGE_QUERY, String.class).replaceAll(".*page=(\\d+).*", "$1"));
                     requested.add(page);
                     gate(page).get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
                     ObjectNode body = JsonNodeFactory.instance.objectNode();

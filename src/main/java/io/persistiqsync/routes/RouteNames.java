@@ -1,0 +1,52 @@
+package io.persistiqsync.routes;
+
+/**
+ * Every name the routes in {@code routes/} and the Java beans behind them share: endpoints, exchange
+ * properties, headers and bean names. Java refers to these constants; the YAML spells them out, and
+ * RouteNamesTest fails when a route uses a name not declared here (or this class declares one no route
+ * uses), so a rename on one side cannot silently break the other.
+ */
+public final class RouteNames {
+    private RouteNames() {
+    }
+
+    // --- endpoints ---------------------------------------------------------------------------------
+    /** one sync of the selected streams (the schedule, the command line and JMX all send here) */
+    public static final String SYNC_ALL = "direct:sync-all";
+    public static final String SYNC_STREAM = "direct:sync-stream";
+    /** one page, paced and retried, read into the stream's records */
+    public static final String FETCH_PAGE = "direct:fetch-page";
+    /** one request with the API's retries (pages asked ahead and single-record look-ups go here) */
+    public static final String REQUEST_PAGE_WITH_RETRIES = "direct:request-page-with-retries";
+    public static final String REQUEST_PAGE = "direct:request-page";
+
+    // --- exchange properties -----------------------------------------------------------------------
+    /** the StreamRun of the stream being synced */
+    public static final String STREAM_RUN = "streamRun";
+    /** the path and query of the request to send */
+    public static final String PAGE_PATH = "pagePath";
+    public static final String PAGE_QUERY = "pageQuery";
+    /** where the records are in an answer of the request (read by the envelope check) */
+    public static final String RECORDS_KEY = "recordsKey";
+    /** set on requests of a child endpoint (campaign leads, replies): a 404 there means the parent is gone */
+    public static final String CHILD_PAGE = "childPage";
+    /** set on a record the idempotent repository let through: new or changed */
+    public static final String RECORD_CHANGED = "recordChanged";
+
+    // --- headers -----------------------------------------------------------------------------------
+    /** stream + id + content hash: the key the idempotent repository checks */
+    public static final String RECORD_STATE_KEY = "recordStateKey";
+
+    // --- beans (bound in SyncConfiguration) --------------------------------------------------------
+    public static final String SYNC_SESSION = "syncSession";
+    public static final String STREAM_SYNC = "streamSync";
+    public static final String RATE_PACER = "ratePacer";
+    public static final String API_RESPONSES = "apiResponses";
+    public static final String PAGE_AHEAD = "pageAhead";
+    public static final String RECORD_SHAPER = "recordShaper";
+    public static final String RECORD_STATE = "recordState";
+    public static final String RECORD_BATCH = "recordBatch";
+    public static final String CACHE_WRITER = "cacheWriter";
+    public static final String RATE_LIMIT_RETRY_POLICY = "rateLimitRetryPolicy";
+    public static final String BACKOFF_RETRY_POLICY = "backoffRetryPolicy";
+}
