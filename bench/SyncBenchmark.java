@@ -941,7 +941,7 @@ public class SyncBenchmark {
         /** Product frames that only lead into Camel or start it: not an owner of the work below them. */
         private static boolean isEntry(String name) {
             return name.startsWith("io.persistiqsync.Application.") || name.startsWith("io.persistiqsync.cli.")
-                    || name.equals("io.persistiqsync.SyncRuntime.sync");
+                    || name.equals("io.persistiqsync.runtime.SyncRuntime.sync");
         }
 
         /** The nearest non-entry product frame with its line (which statement), for native samples. */

@@ -12,6 +12,7 @@ import javax.management.ObjectName;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
+import io.persistiqsync.runtime.SyncRuntime;
 import io.persistiqsync.simulator.SimulatorSettings;
 import io.persistiqsync.sync.SyncSession;
 

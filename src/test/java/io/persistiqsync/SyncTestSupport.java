@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.persistiqsync.api.StreamCatalog;
+import io.persistiqsync.runtime.SyncRuntime;
 import io.persistiqsync.simulator.PersistIqSimulator;
 import io.persistiqsync.simulator.SimulatorSettings;
 import io.persistiqsync.sync.SyncReport;

@@ -6,7 +6,7 @@ import java.util.concurrent.Callable;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 
-import io.persistiqsync.SyncRuntime;
+import io.persistiqsync.runtime.SyncRuntime;
 import io.persistiqsync.api.StreamCatalog;
 import io.persistiqsync.routes.RouteNames;
 import io.persistiqsync.sync.StreamRun;

@@ -5,8 +5,8 @@ import java.sql.SQLException;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-import io.persistiqsync.SyncRuntime;
-import io.persistiqsync.SyncSettings;
+import io.persistiqsync.runtime.SyncRuntime;
+import io.persistiqsync.config.SyncSettings;
 import io.persistiqsync.api.StreamCatalog;
 import io.persistiqsync.api.StreamDefinition;
 import io.persistiqsync.cache.CacheExporter;

@@ -2,7 +2,7 @@ package io.persistiqsync.cli;
 
 import java.io.PrintWriter;
 
-import io.persistiqsync.SyncSettings.ConfigurationException;
+import io.persistiqsync.config.SyncSettings.ConfigurationException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 

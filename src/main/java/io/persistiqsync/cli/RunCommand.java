@@ -2,7 +2,7 @@ package io.persistiqsync.cli;
 
 import java.util.concurrent.Callable;
 
-import io.persistiqsync.SyncRuntime;
+import io.persistiqsync.runtime.SyncRuntime;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;

@@ -14,8 +14,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.persistiqsync.SyncRuntime;
-import io.persistiqsync.SyncSettings;
+import io.persistiqsync.runtime.SyncRuntime;
+import io.persistiqsync.config.SyncSettings;
 import io.persistiqsync.api.StreamCatalog;
 import io.persistiqsync.api.StreamDefinition;
 import io.persistiqsync.cache.CacheStore;

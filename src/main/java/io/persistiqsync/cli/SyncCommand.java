@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-import io.persistiqsync.SyncRuntime;
+import io.persistiqsync.runtime.SyncRuntime;
 import io.persistiqsync.api.StreamCatalog;
 import io.persistiqsync.api.StreamDefinition;
 import io.persistiqsync.management.ProgressReporter;

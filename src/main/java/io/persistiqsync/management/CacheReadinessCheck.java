@@ -9,10 +9,11 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
 
-import io.persistiqsync.SyncSettings;
+import io.persistiqsync.config.SyncSettings;
 import io.persistiqsync.api.Secrets;
 import io.persistiqsync.cache.CacheTarget;
 import io.persistiqsync.cache.CacheUrls;
+import io.persistiqsync.sync.SyncObserver;
 import io.persistiqsync.sync.SyncRequest;
 import io.persistiqsync.sync.SyncSession;
 

@@ -13,7 +13,7 @@ import org.apache.camel.component.quartz.QuartzEndpoint;
 import org.quartz.Scheduler;
 import org.quartz.Trigger;
 
-import io.persistiqsync.SyncSettings;
+import io.persistiqsync.config.SyncSettings;
 import io.persistiqsync.api.RatePacer;
 import io.persistiqsync.cache.CacheUrls;
 import io.persistiqsync.sync.SyncSession;

@@ -7,11 +7,11 @@ import java.time.format.DateTimeParseException;
 
 import org.apache.camel.spi.PropertiesComponent;
 
-import io.persistiqsync.SyncSettings.ConfigurationException;
+import io.persistiqsync.config.SyncSettings.ConfigurationException;
 
 /**
  * The operations settings (remote JMX, progress), read and checked once at start like
- * {@link io.persistiqsync.SyncSettings}. A key missing from an older application.properties takes its default.
+ * {@link io.persistiqsync.config.SyncSettings}. A key missing from an older application.properties takes its default.
  */
 public record ManagementSettings(
         boolean remoteJmx,

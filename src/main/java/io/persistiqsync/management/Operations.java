@@ -14,7 +14,7 @@ import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.persistiqsync.SyncSettings;
+import io.persistiqsync.config.SyncSettings;
 import io.persistiqsync.cache.CacheStore;
 import io.persistiqsync.state.SyncRunLog;
 import io.persistiqsync.api.RatePacer;

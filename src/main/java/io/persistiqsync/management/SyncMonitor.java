@@ -14,6 +14,7 @@ import io.persistiqsync.api.StreamCatalog;
 import io.persistiqsync.api.StreamDefinition;
 import io.persistiqsync.sync.StreamResult;
 import io.persistiqsync.sync.StreamRun;
+import io.persistiqsync.sync.SyncObserver;
 import io.persistiqsync.sync.SyncRequest;
 
 /**

@@ -4,6 +4,7 @@ import java.util.List;
 
 import io.persistiqsync.sync.StreamResult;
 import io.persistiqsync.sync.StreamRun;
+import io.persistiqsync.sync.SyncObserver;
 import io.persistiqsync.sync.SyncRequest;
 
 /** Several observers behind the one the sync code calls, in order. */

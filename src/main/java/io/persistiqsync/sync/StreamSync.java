@@ -20,7 +20,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.persistiqsync.SyncSettings;
+import io.persistiqsync.config.SyncSettings;
 import io.persistiqsync.api.ApiException;
 import io.persistiqsync.api.ApiRefusedException;
 import io.persistiqsync.api.PageAhead;

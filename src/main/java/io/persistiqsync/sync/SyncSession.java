@@ -10,12 +10,11 @@ import org.apache.camel.Body;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.persistiqsync.SyncSettings;
+import io.persistiqsync.config.SyncSettings;
 import io.persistiqsync.api.StreamCatalog;
 import io.persistiqsync.api.StreamDefinition;
 import io.persistiqsync.cache.CacheStore;
 import io.persistiqsync.cache.CacheUrls;
-import io.persistiqsync.management.SyncObserver;
 
 /**
  * One sync at a time: holds the cache connection while a sync runs and only then (a DuckDB file is

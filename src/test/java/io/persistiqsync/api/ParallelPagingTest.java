@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import io.persistiqsync.SyncTestSupport;
 import io.persistiqsync.simulator.RecordedRequest;
 import io.persistiqsync.simulator.SimulatorSettings;
-import io.persistiqsync.SyncRuntime;
+import io.persistiqsync.runtime.SyncRuntime;
 import io.persistiqsync.sync.SyncReport;
 import io.persistiqsync.sync.SyncRequest;
 import io.persistiqsync.sync.SyncSession;

@@ -20,7 +20,7 @@ import org.quartz.JobKey;
 import org.quartz.Scheduler;
 import org.quartz.impl.matchers.GroupMatcher;
 
-import io.persistiqsync.SyncRuntime;
+import io.persistiqsync.runtime.SyncRuntime;
 import io.persistiqsync.SyncTestSupport;
 import io.persistiqsync.simulator.SimulatorSettings;
 import io.persistiqsync.api.StreamCatalog;

@@ -19,7 +19,7 @@ import org.apache.camel.health.HealthCheck.Result;
 import org.apache.camel.health.HealthCheckHelper;
 import org.junit.jupiter.api.Test;
 
-import io.persistiqsync.SyncRuntime;
+import io.persistiqsync.runtime.SyncRuntime;
 import io.persistiqsync.SyncTestSupport;
 import io.persistiqsync.api.StreamCatalog;
 import io.persistiqsync.simulator.Fault;

@@ -14,7 +14,7 @@ import javax.management.MBeanServer;
 
 import org.junit.jupiter.api.Test;
 
-import io.persistiqsync.SyncRuntime;
+import io.persistiqsync.runtime.SyncRuntime;
 import io.persistiqsync.SyncTestSupport;
 import io.persistiqsync.simulator.SimulatorSettings;
 

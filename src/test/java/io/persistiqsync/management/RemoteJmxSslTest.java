@@ -17,7 +17,7 @@ import javax.rmi.ssl.SslRMIClientSocketFactory;
 
 import org.junit.jupiter.api.Test;
 
-import io.persistiqsync.SyncRuntime;
+import io.persistiqsync.runtime.SyncRuntime;
 import io.persistiqsync.SyncTestSupport;
 import io.persistiqsync.simulator.SimulatorSettings;
 

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.persistiqsync.Application;
-import io.persistiqsync.SyncRuntime;
+import io.persistiqsync.runtime.SyncRuntime;
 import io.persistiqsync.SyncTestSupport;
 import io.persistiqsync.api.StreamCatalog;
 import io.persistiqsync.simulator.SimulatorSettings;

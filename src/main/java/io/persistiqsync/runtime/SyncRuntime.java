@@ -1,4 +1,4 @@
-package io.persistiqsync;
+package io.persistiqsync.runtime;
 
 import java.io.IOException;
 import java.net.URI;
@@ -15,6 +15,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.main.Main;
 
+import io.persistiqsync.config.SyncSettings;
 import io.persistiqsync.routes.RouteNames;
 import io.persistiqsync.sync.SyncReport;
 import io.persistiqsync.sync.SyncRequest;

@@ -1,4 +1,4 @@
-package io.persistiqsync;
+package io.persistiqsync.runtime;
 
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -11,8 +11,8 @@ import io.persistiqsync.api.ApiResponses;
 import io.persistiqsync.api.PageAhead;
 import io.persistiqsync.api.RecordLookup;
 import io.persistiqsync.api.RatePacer;
-import io.persistiqsync.api.RetryPolicies;
 import io.persistiqsync.api.Secrets;
+import io.persistiqsync.config.SyncSettings;
 import io.persistiqsync.management.Operations;
 import io.persistiqsync.routes.RouteNames;
 import io.persistiqsync.state.RecordStateRepository;

@@ -1,4 +1,4 @@
-package io.persistiqsync;
+package io.persistiqsync.config;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -182,6 +182,9 @@ public record SyncSettings(
             put(options, "bigquery.credentials-file", bigQueryCredentialsFile);
             put(options, "bigquery.host", bigQueryHost);
             put(options, "bigquery.working-file", bigQueryWorkingFile);
+            // the working file is a DuckDB cache in every other respect
+            put(options, "memory_limit", duckDbMemoryLimit);
+            put(options, "checkpoint_threshold", duckDbCheckpointThreshold);
         }
         return new CacheTarget(cacheUrl, cacheSchema, Path.of(cacheDriversDir.isEmpty() ? "drivers" : cacheDriversDir), options);
     }

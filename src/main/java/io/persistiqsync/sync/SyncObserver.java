@@ -1,4 +1,4 @@
-package io.persistiqsync.management;
+package io.persistiqsync.sync;
 
 import io.persistiqsync.sync.StreamResult;
 import io.persistiqsync.sync.StreamRun;

@@ -1,9 +1,9 @@
-package io.persistiqsync.api;
+package io.persistiqsync.runtime;
 
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.processor.errorhandler.RedeliveryPolicy;
 
-import io.persistiqsync.SyncSettings;
+import io.persistiqsync.config.SyncSettings;
 
 /**
  * The redelivery policies error-handling.camel.yaml refers to, built from persistiq.max-attempts
