@@ -13,6 +13,11 @@ public final class ChildJvm {
     }
 
     public static Process start(Map<String, String> settings, Path output, String... args) throws IOException {
+        return start(settings, "DEBUG", output, args);
+    }
+
+    /** @param logLevel the log's level (DEBUG: the most a log can say) */
+    public static Process start(Map<String, String> settings, String logLevel, Path output, String... args) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx512m");
@@ -23,7 +28,7 @@ public final class ChildJvm {
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).directory(new File(System.getProperty("user.dir")))
                 .redirectErrorStream(true).redirectOutput(output.toFile());
-        builder.environment().put("LOG_LEVEL", "DEBUG"); // the most a log can say
+        builder.environment().put("LOG_LEVEL", logLevel);
         return builder.start();
     }
 }

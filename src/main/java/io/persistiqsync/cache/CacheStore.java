@@ -342,6 +342,8 @@ public class CacheStore implements AutoCloseable {
     public void close() throws SQLException {
         try {
             if (!connection.isClosed()) connection.rollback();
+        } catch (SQLException lost) {
+            // the connection is gone (the reason was reported where it broke): nothing is left to roll back
         } finally {
             connection.close();
         }

@@ -14,6 +14,8 @@ public final class RouteNames {
     /** one sync of the selected streams (the schedule, the command line and JMX all send here) */
     public static final String SYNC_ALL = "direct:sync-all";
     public static final String SYNC_STREAM = "direct:sync-stream";
+    /** one stream, run again from its last commit when the cache's connection was lost */
+    public static final String SYNC_STREAM_WITH_RETRIES = "direct:sync-stream-with-retries";
     /** one page, paced and retried, read into the stream's records */
     public static final String FETCH_PAGE = "direct:fetch-page";
     /** one request with the API's retries (pages asked ahead and single-record look-ups go here) */
@@ -49,4 +51,6 @@ public final class RouteNames {
     public static final String CACHE_WRITER = "cacheWriter";
     public static final String RATE_LIMIT_RETRY_POLICY = "rateLimitRetryPolicy";
     public static final String BACKOFF_RETRY_POLICY = "backoffRetryPolicy";
+    public static final String CACHE_RETRY_POLICY = "cacheRetryPolicy";
+    public static final String CACHE_RECOVERY = "cacheRecovery";
 }

@@ -6,8 +6,9 @@ import org.apache.camel.processor.errorhandler.RedeliveryPolicy;
 import io.persistiqsync.config.SyncSettings;
 
 /**
- * The redelivery policies error-handling.camel.yaml refers to, built from persistiq.max-attempts
- * and persistiq.retry-* (attempts count the first try, Camel counts redeliveries).
+ * The redelivery policies error-handling.camel.yaml refers to, built from persistiq.max-attempts and
+ * persistiq.retry-* (the API), cache.max-attempts and cache.retry-* (the cache database); attempts
+ * count the first try, Camel counts redeliveries.
  */
 public final class RetryPolicies {
     private RetryPolicies() {
@@ -26,6 +27,17 @@ public final class RetryPolicies {
                 .maximumRedeliveryDelay(settings.retryMaxDelay().toMillis())
                 .useExponentialBackOff().backOffMultiplier(2)
                 .useCollisionAvoidance().collisionAvoidancePercent(25);
+    }
+
+    /** A lost cache connection: the stream is run again from its last commit after an exponential backoff. */
+    public static RedeliveryPolicy cache(SyncSettings settings) {
+        return quiet(new RedeliveryPolicy())
+                .maximumRedeliveries(settings.cacheMaxAttempts() - 1)
+                .redeliveryDelay(settings.cacheRetryInitialDelay().toMillis())
+                .maximumRedeliveryDelay(settings.cacheRetryMaxDelay().toMillis())
+                .useExponentialBackOff().backOffMultiplier(2)
+                // CacheRecovery says each attempt in its own words; Camel's line would repeat it
+                .retryAttemptedLogLevel(LoggingLevel.DEBUG);
     }
 
     private static RedeliveryPolicy quiet(RedeliveryPolicy policy) {

@@ -12,10 +12,12 @@ import io.persistiqsync.api.PageAhead;
 import io.persistiqsync.api.RecordLookup;
 import io.persistiqsync.api.RatePacer;
 import io.persistiqsync.api.Secrets;
+import io.persistiqsync.cache.CacheFaults;
 import io.persistiqsync.config.SyncSettings;
 import io.persistiqsync.management.Operations;
 import io.persistiqsync.routes.RouteNames;
 import io.persistiqsync.state.RecordStateRepository;
+import io.persistiqsync.sync.CacheRecovery;
 import io.persistiqsync.sync.CacheWriter;
 import io.persistiqsync.sync.RecordBatchStrategy;
 import io.persistiqsync.sync.RecordShaper;
@@ -53,6 +55,8 @@ public class SyncConfiguration implements CamelConfiguration {
         bind(context, RouteNames.PAGE_AHEAD, pageAhead);
         bind(context, RouteNames.STREAM_SYNC, new StreamSync(settings, session, recordState, writer, pacer, secrets, pageAhead,
                 new RecordLookup(context.createProducerTemplate()), shaper));
+        bind(context, RouteNames.CACHE_RETRY_POLICY, RetryPolicies.cache(settings));
+        bind(context, RouteNames.CACHE_RECOVERY, new CacheRecovery(session, writer, pageAhead, secrets, CacheFaults.place(settings.cacheUrl())));
         // JMX MBeans, health checks, remote JMX, progress output, graceful stop (see management/)
         Operations.install(context, settings, session, pacer, secrets);
 

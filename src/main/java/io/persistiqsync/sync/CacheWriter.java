@@ -103,6 +103,7 @@ public class CacheWriter {
             run.state(run.state().checkpoint(run.getPartition(), run.page()));
             StreamStateStore.save(db, run.state());
             db.commit();
+            run.committed();
         } finally {
             clear();
         }

@@ -40,6 +40,10 @@ public class StreamRun {
     long deleted;
     long rejected;
     long pages;
+    /** the counts as of the last commit: what a failed run reports, and where a reconnected run goes on from */
+    private long[] committed = new long[6];
+    /** the last page whose batch is committed (0: none yet in this pass) */
+    private int committedPage;
 
     public StreamRun(StreamDefinition stream, long runId, String mode, Instant startedAt, StreamState state, StreamColumns columns,
             long requestsAtStart) {
@@ -50,6 +54,7 @@ public class StreamRun {
         this.state = state;
         this.columns = columns;
         this.requestsAtStart = requestsAtStart;
+        this.committedPage = state.checkpointPage();
     }
 
     /** A run that only reads one page (check). */
@@ -180,5 +185,41 @@ public class StreamRun {
 
     public RunCounts counts(long requestsNow) {
         return new RunCounts(created, changed, unchanged, deleted, rejected, pages, requestsNow - requestsAtStart);
+    }
+
+    /** The counts of what is committed (a failed run's truth: the rest was rolled back). */
+    public RunCounts committedCounts(long requestsNow) {
+        return new RunCounts(committed[0], committed[1], committed[2], committed[3], committed[4], committed[5], requestsNow - requestsAtStart);
+    }
+
+    /** The pending counts became committed ones (called when their batch commits). */
+    void committed() {
+        committed = new long[] {created, changed, unchanged, deleted, rejected, pages};
+        committedPage = state.checkpointPage();
+    }
+
+    /** The last page committed, where the next sync resumes after (0: none yet). */
+    public int committedPage() {
+        return committedPage;
+    }
+
+    /**
+     * This run goes on where an earlier attempt of it stopped (the cache's connection was lost, then
+     * found again): what that attempt committed counts; what it had not committed is read again.
+     */
+    void continueFrom(StreamRun previous) {
+        committed = previous.committed.clone();
+        committedPage = previous.committedPage;
+        created = committed[0];
+        changed = committed[1];
+        unchanged = committed[2];
+        deleted = committed[3];
+        rejected = committed[4];
+        pages = committed[5];
+        gonePartitions.addAll(previous.gonePartitions);
+    }
+
+    public long requestsAtStart() {
+        return requestsAtStart;
     }
 }

@@ -29,6 +29,7 @@ import io.persistiqsync.api.RatePacer;
 import io.persistiqsync.api.RecordLookup;
 import io.persistiqsync.api.Secrets;
 import io.persistiqsync.api.StreamDefinition;
+import io.persistiqsync.cache.CacheFaults;
 import io.persistiqsync.cache.CacheRecord;
 import io.persistiqsync.cache.CacheStore;
 import io.persistiqsync.cache.ColumnNames;
@@ -79,8 +80,22 @@ public class StreamSync {
         CacheStore db = session.store();
         SyncRequest request = session.request();
         Instant now = Instant.now();
-        SyncRunLog.markInterrupted(db, stream.name());
+        // an earlier attempt of this run lost the cache's connection: the same run goes on (same _sync_runs row)
+        StreamRun previous = exchange.getProperty(RouteNames.STREAM_RUN, StreamRun.class);
+        if (previous != null && !previous.stream().name().equals(stream.name())) previous = null;
+        if (previous == null) SyncRunLog.markInterrupted(db, stream.name());
         StreamState state = StreamStateStore.load(db, stream.name());
+        if (previous != null && state.passOpen()) {
+            StreamRun run = new StreamRun(stream, previous.runId(), state.passMode(), previous.startedAt(), state, db.columns(stream),
+                    previous.requestsAtStart());
+            run.continueFrom(previous);
+            recordState.beginStream(stream.name());
+            db.applyColumnChanges(stream, run.columns());
+            db.commit();
+            exchange.setProperty(RouteNames.STREAM_RUN, run);
+            LOG.info("{}: going on after page {} (the cache is back)", stream.name(), state.checkpointPage());
+            return partitions(db, stream, state, true);
+        }
         if (request.fullRefresh()) {
             recordState.forget(stream.name());
             state = state.forgotten();
@@ -316,23 +331,26 @@ public class StreamSync {
         return report(run, SyncRunLog.INTERRUPTED, note);
     }
 
-    /** The stream failed: nothing uncommitted stays, the run is recorded with a one-line reason. */
-    public void fail(Exchange exchange) throws SQLException {
+    /**
+     * The stream failed: nothing uncommitted stays, and the run is recorded as failed with a one-line
+     * reason and the counts it had committed. A rollback that fails too (the connection is gone) never
+     * hides the first failure, and the record goes over a fresh connection when the run's own is lost.
+     */
+    public void fail(Exchange exchange) {
         Throwable e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         StreamRun run = exchange.getProperty(RouteNames.STREAM_RUN, StreamRun.class);
         StreamDefinition stream = exchange.getMessage().getBody(StreamDefinition.class);
         if (e instanceof ApiRefusedException) session.keyRefused(true);
         if (run != null) pageAhead.forget(run.getPosition());
         writer.discard();
-        CacheStore db = session.store();
-        db.rollback();
+        session.rollbackQuietly(e);
         String where = run != null ? run.position() : stream != null ? stream.name() : "sync";
-        String reason = where + ": " + describe(e);
+        String reason = where + ": " + describe(e, run);
         LOG.error("{} failed: {}", where, reason.substring(where.length() + 2));
         if (run != null) {
-            SyncRunLog.finish(db, run.runId(), SyncRunLog.FAILED, run.counts(pacer.requests()), reason, Instant.now());
-            db.commit();
-            report(run, SyncRunLog.FAILED, reason);
+            var counts = run.committedCounts(pacer.requests());
+            session.record(db -> SyncRunLog.finish(db, run.runId(), SyncRunLog.FAILED, counts, reason, Instant.now()));
+            report(run, SyncRunLog.FAILED, reason, counts);
         } else if (stream != null) {
             StreamResult result = new StreamResult(stream.name(), null, SyncRunLog.FAILED, 0, 0, 0, 0, 0, 0, 0, 0, reason);
             session.report().add(result);
@@ -340,20 +358,26 @@ public class StreamSync {
         }
     }
 
-    /** One line, no key: the API's own exceptions are already written that way; others get cleaned. */
-    private String describe(Throwable e) {
+    /** One line, no secret: the API's own exceptions are already written that way; database failures say what to do. */
+    private String describe(Throwable e, StreamRun run) {
         if (e == null) return "unknown failure";
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof ApiException) return t.getMessage();
         }
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) root = root.getCause();
-        String text = root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage());
+        CacheFaults.Kind kind = CacheFaults.classify(e);
+        String text = kind == CacheFaults.Kind.OTHER ? CacheFaults.describe(e, null)
+                : CacheFaults.describe(e, CacheFaults.place(settings.cacheUrl())) + (run == null ? ""
+                        : kind == CacheFaults.Kind.CONNECTION_LOST ? "; gave up after cache.max-attempts (" + settings.cacheMaxAttempts()
+                                + "): the next sync resumes after the last committed page"
+                        : "; the sync stopped" + (run.committedPage() > 0 ? " after page " + run.committedPage() + " was committed" : ""));
         return secrets.redact(text);
     }
 
     private StreamResult report(StreamRun run, String status, String error) {
-        var c = run.counts(pacer.requests());
+        return report(run, status, error, run.counts(pacer.requests()));
+    }
+
+    private StreamResult report(StreamRun run, String status, String error, SyncRunLog.RunCounts c) {
         StreamResult result = new StreamResult(run.stream().name(), run.mode(), status, c.created(), c.changed(), c.unchanged(), c.deleted(),
                 c.rejected(), c.pages(), c.requests(), Duration.between(run.startedAt(), Instant.now()).toMillis() / 1000.0, error);
         session.report().add(result);

@@ -34,6 +34,14 @@ public class SyncSession {
     private volatile boolean keyRefused;
     private volatile SyncObserver observer = SyncObserver.NONE;
     private volatile BooleanSupplier stopRequested = () -> false;
+    /** run-log writes the cache refused (its connection gone, its disk full): written by the next sync */
+    private final List<CacheWork> unrecorded = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** Work on the cache, committed by whoever runs it. */
+    @FunctionalInterface
+    public interface CacheWork {
+        void apply(CacheStore db) throws SQLException;
+    }
 
     public SyncSession(SyncSettings settings) {
         this.settings = settings;
@@ -58,6 +66,7 @@ public class SyncSession {
             keyRefused = false;
             observer.syncStarted(request);
             store = openCache();
+            writeUnrecorded();
             return request.streams();
         } catch (SQLException | RuntimeException | InterruptedException e) {
             if (e instanceof InterruptedException) Thread.currentThread().interrupt();
@@ -88,6 +97,75 @@ public class SyncSession {
         }
     }
 
+    /**
+     * Rolls back what the sync had not committed. When the rollback fails too (the connection is gone),
+     * that second failure is kept under the first, never in its place.
+     */
+    public void rollbackQuietly(Throwable first) {
+        CacheStore s = store;
+        if (s == null) return;
+        try {
+            s.rollback();
+        } catch (SQLException | RuntimeException second) {
+            if (first != null && first != second) first.addSuppressed(second);
+        }
+    }
+
+    /**
+     * Writes to the run log and commits, even when the sync's own connection is gone: then over a fresh
+     * one. When the cache cannot be written at all (its disk full), the write is kept and done by the next
+     * sync of this process, so the run is never left looking as if its process had died.
+     */
+    public void record(CacheWork work) {
+        try {
+            work.apply(store());
+            store().commit();
+            return;
+        } catch (SQLException | RuntimeException onOwn) {
+            rollbackQuietly(onOwn);
+        }
+        try (CacheStore fresh = settings.openCache()) {
+            work.apply(fresh);
+            fresh.commit();
+        } catch (SQLException | RuntimeException refused) {
+            unrecorded.add(work);
+            LOG.warn("the run could not be recorded in the cache now ({}): it will be by the next sync", settings.secrets().redact(
+                    String.valueOf(refused.getMessage())));
+        }
+    }
+
+    private void writeUnrecorded() {
+        for (CacheWork work : unrecorded) {
+            try {
+                work.apply(store);
+                store.commit();
+                unrecorded.remove(work);
+            } catch (SQLException | RuntimeException stillRefused) {
+                rollbackQuietly(stillRefused);
+                return;
+            }
+        }
+    }
+
+    /**
+     * After the cache's connection was lost: the old one is closed and a new one opened. When the
+     * database is not back yet, the closed one stays, so the next attempt fails the same way and is
+     * retried after its backoff (cache.max-attempts).
+     */
+    public void reconnect() {
+        CacheStore old = store;
+        try {
+            if (old != null) old.close();
+        } catch (SQLException | RuntimeException alreadyGone) {
+            // closing a lost connection can fail: it is being replaced anyway
+        }
+        try {
+            store = settings.openCache();
+        } catch (SQLException | RuntimeException notBackYet) {
+            LOG.debug("the cache is not back yet: {}", notBackYet.getMessage());
+        }
+    }
+
     /** How often a sync found the cache file held by another process and waited (since start). */
     public long cacheWaits() {
         return cacheWaits.get();
@@ -97,7 +175,13 @@ public class SyncSession {
     public SyncReport close() throws SQLException {
         if (!lock.isHeldByCurrentThread()) return SyncReport.skippedReport();
         try {
-            if (store != null) store.close();
+            if (store != null) {
+                try {
+                    store.close();
+                } catch (SQLException lost) {
+                    // a connection lost during the sync cannot close cleanly; its failure is in the report already
+                }
+            }
             return report;
         } finally {
             store = null;
