@@ -14,10 +14,11 @@ import io.persistiqsync.api.FieldType;
  */
 public interface CacheDialect {
 
-    /** Chooses the dialect from the JDBC URL: DuckDB, PostgreSQL, or standard SQL for anything else. */
+    /** Chooses the dialect from the JDBC URL: DuckDB, PostgreSQL, Snowflake, or standard SQL for anything else. */
     static CacheDialect forUrl(String jdbcUrl) {
         if (jdbcUrl.startsWith("jdbc:duckdb:")) return new DuckDbDialect();
         if (jdbcUrl.startsWith("jdbc:postgresql:")) return new PostgresDialect();
+        if (jdbcUrl.startsWith("jdbc:snowflake:")) return new SnowflakeDialect();
         return new GenericJdbcDialect();
     }
 
@@ -62,6 +63,15 @@ public interface CacheDialect {
 
     /** SQL that changes a column to a wider type, keeping its values. */
     String alterColumnType(String qualifiedTable, String column, FieldType type);
+
+    /**
+     * The statements, run in this order, that change a column from its type to a wider one, keeping its
+     * values: by default the one of {@link #alterColumnType}. A database that cannot change a column's
+     * type in place (Snowflake) copies the values into a new column instead.
+     */
+    default List<String> widenColumn(String qualifiedTable, String column, FieldType from, FieldType to) {
+        return List.of(alterColumnType(qualifiedTable, column, to));
+    }
 
     /** Exports a query's result as Parquet or CSV, when the database can do it itself; else null. */
     default String copyToFile(String query, String path, String format) {

@@ -14,7 +14,9 @@ import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.sql.Timestamp;
 import java.sql.Types;
+import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -154,9 +156,10 @@ public final class CacheExporter {
                 csv.writeRow(names);
                 long rows = 0;
                 List<String> values = new ArrayList<>(n);
+                Timestamps timestamps = new Timestamps();
                 while (rs.next()) {
                     values.clear();
-                    for (int i = 1; i <= n; i++) values.add(text(rs, i, types.get(i - 1)));
+                    for (int i = 1; i <= n; i++) values.add(text(rs, i, types.get(i - 1), timestamps));
                     csv.writeRow(values);
                     rows++;
                 }
@@ -173,15 +176,16 @@ public final class CacheExporter {
             case Types.TINYINT, Types.SMALLINT, Types.INTEGER, Types.BIGINT -> "BIGINT";
             case Types.REAL, Types.FLOAT, Types.DOUBLE, Types.NUMERIC, Types.DECIMAL -> "DOUBLE";
             case Types.TIMESTAMP_WITH_TIMEZONE -> "TIMESTAMPTZ";
-            // PostgreSQL reports timestamptz as TIMESTAMP: its type name tells them apart
-            case Types.TIMESTAMP -> name.contains("tz") || name.contains("time zone") ? "TIMESTAMPTZ" : "TIMESTAMP";
+            // PostgreSQL reports timestamptz as TIMESTAMP: its type name tells them apart (Snowflake's
+            // TIMESTAMPLTZ is an instant too, its TIMESTAMPNTZ is not)
+            case Types.TIMESTAMP -> (name.contains("tz") && !name.contains("ntz")) || name.contains("time zone") ? "TIMESTAMPTZ" : "TIMESTAMP";
             case Types.DATE -> "DATE";
-            default -> name.equals("json") || name.equals("jsonb") ? "JSON" : "VARCHAR";
+            default -> name.equals("json") || name.equals("jsonb") || name.equals("variant") ? "JSON" : "VARCHAR";
         };
     }
 
     /** One value as CSV text DuckDB (and pandas) read back unchanged; null for SQL NULL. */
-    private static String text(ResultSet rs, int i, String duckDbType) throws SQLException {
+    private static String text(ResultSet rs, int i, String duckDbType, Timestamps timestamps) throws SQLException {
         String value = switch (duckDbType) {
             case "BOOLEAN" -> {
                 boolean b = rs.getBoolean(i);
@@ -196,16 +200,51 @@ public final class CacheExporter {
                 yield rs.wasNull() ? null : Double.toString(d);
             }
             case "TIMESTAMPTZ" -> {
-                OffsetDateTime t = rs.getObject(i, OffsetDateTime.class);
-                yield t == null ? null : TIMESTAMP.format(t.withOffsetSameInstant(ZoneOffset.UTC)) + "+00:00";
+                Instant t = timestamps.instant(rs, i);
+                yield t == null ? null : TIMESTAMP.format(t.atOffset(ZoneOffset.UTC)) + "+00:00";
             }
             case "TIMESTAMP" -> {
-                LocalDateTime t = rs.getObject(i, LocalDateTime.class);
+                LocalDateTime t = timestamps.local(rs, i);
                 yield t == null ? null : TIMESTAMP.format(t);
             }
             default -> rs.getString(i);
         };
         return value;
+    }
+
+    /**
+     * Reads timestamps as java.time values, exact whatever the JVM's time zone. A driver that refuses them
+     * (Snowflake's: "Type passed to 'getObject(int columnIndex,Class<T> type)' is unsupported", a plain
+     * SQLException) is read through getTimestamp from its first refusal on, for the rest of the export.
+     */
+    private static final class Timestamps {
+        private boolean offsetRefused;
+        private boolean localRefused;
+
+        Instant instant(ResultSet rs, int i) throws SQLException {
+            if (!offsetRefused) {
+                try {
+                    OffsetDateTime t = rs.getObject(i, OffsetDateTime.class);
+                    return t == null ? null : t.toInstant();
+                } catch (SQLException refused) {
+                    offsetRefused = true;
+                }
+            }
+            Timestamp t = rs.getTimestamp(i); // an instant: the JVM's time zone plays no part
+            return t == null ? null : t.toInstant();
+        }
+
+        LocalDateTime local(ResultSet rs, int i) throws SQLException {
+            if (!localRefused) {
+                try {
+                    return rs.getObject(i, LocalDateTime.class);
+                } catch (SQLException refused) {
+                    localRefused = true;
+                }
+            }
+            Timestamp t = rs.getTimestamp(i); // the wall-clock time, read back in the zone the driver made it in
+            return t == null ? null : t.toLocalDateTime();
+        }
     }
 
     /** Converts the streamed CSV with an in-memory DuckDB, every column's type given (nothing guessed). */

@@ -203,7 +203,9 @@ public class CacheStore implements AutoCloseable {
                 if (!existing.contains(c.name())) {
                     execute("ALTER TABLE " + table(stream.name()) + " ADD COLUMN " + dialect.quote(c.name()) + " " + dialect.sqlType(c.type()));
                 } else if (storedTypes.containsKey(c.name()) && !storedTypes.get(c.name()).equals(c.type().name())) {
-                    execute(dialect.alterColumnType(table(stream.name()), c.name(), c.type()));
+                    for (String sql : dialect.widenColumn(table(stream.name()), c.name(), FieldType.valueOf(storedTypes.get(c.name())), c.type())) {
+                        execute(sql);
+                    }
                 }
             }
         }
