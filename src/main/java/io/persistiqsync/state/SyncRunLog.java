@@ -38,6 +38,13 @@ public final class SyncRunLog {
         return id;
     }
 
+    /** A run that never began: the runtime was stopping when its turn came. Recorded, so the history has every stream asked for. */
+    public static void notBegun(CacheStore store, String stream, String reason, Instant at) throws SQLException {
+        long id = start(store, stream, null, at);
+        finish(store, id, INTERRUPTED, new RunCounts(0, 0, 0, 0, 0, 0, 0), reason, at);
+        store.commit();
+    }
+
     /** Marks runs of this stream still "running" as interrupted (their process is gone). */
     public static int markInterrupted(CacheStore store, String stream) throws SQLException {
         int n = store.update("UPDATE " + store.table("_sync_runs") + " SET status = ?, error = ? WHERE stream = ? AND status = ?",

@@ -331,6 +331,15 @@ public class StreamSync {
         return report(run, SyncRunLog.INTERRUPTED, note);
     }
 
+    /** A stop (SIGTERM) came before this stream's turn: it is not begun, and its run says so. */
+    public void skippedByStop(@Body StreamDefinition stream) {
+        String reason = "not begun: the runtime was stopping (SIGTERM); the next sync covers it";
+        session.record(db -> SyncRunLog.notBegun(db, stream.name(), reason, Instant.now()));
+        StreamResult result = new StreamResult(stream.name(), null, SyncRunLog.INTERRUPTED, 0, 0, 0, 0, 0, 0, 0, 0, reason);
+        session.report().add(result);
+        session.observer().runFinished(result);
+    }
+
     /**
      * The stream failed: nothing uncommitted stays, and the run is recorded as failed with a one-line
      * reason and the counts it had committed. A rollback that fails too (the connection is gone) never

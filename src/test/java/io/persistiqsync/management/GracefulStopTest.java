@@ -35,7 +35,7 @@ class GracefulStopTest {
                 .latency(Duration.ofMillis(40)))) {
             env.set("cache.pages-per-commit", "3").set("shutdown.timeout", Integer.toString(SHUTDOWN_TIMEOUT));
             Path log = env.dir.resolve("child.log");
-            Process child = ChildJvm.start(env.settings(), log, "sync", "--streams", "leads", "--progress", "off");
+            Process child = ChildJvm.start(env.settings(), log, "sync", "--streams", "leads,campaigns", "--progress", "off");
             // several pages in: some batches committed, one under way (the DuckDB file belongs to the child until it exits)
             Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> env.simulator.requests().count("/v1/leads") >= 8);
             long signalled = System.nanoTime();
@@ -54,6 +54,9 @@ class GracefulStopTest {
             long committedPages = ((Number) interrupted.get("pages")).longValue();
             assertEquals(committedPages, askedBeforeStop, "no page asked for after the stop was left unwritten");
             assertEquals(committedPages * 100, env.count("SELECT count(*) FROM leads"), "the last batch committed with its pages");
+            Map<String, Object> notBegun = env.rows("SELECT status, error FROM _sync_runs WHERE stream = 'campaigns'").get(0);
+            assertEquals("interrupted", notBegun.get("status"), "a stream the stop came before has its row too");
+            assertTrue(((String) notBegun.get("error")).startsWith("not begun: the runtime was stopping"), notBegun::toString);
 
             env.simulator.setLatency(Duration.ZERO);
             env.simulator.requests().clear();
