@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 
 /** The command line: one class per command. Errors are one line; usage errors exit 2, failures 1. */
 // scope INHERIT: every command takes --help (the usage error message points there)
-@Command(name = "persistiq-sync", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT, version = "persistiq-sync 0.1.0",
+@Command(name = "persistiq-sync", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT, versionProvider = BuildVersion.class,
         description = "Keeps a PersistIQ account's data in a database you can query.",
         subcommands = {CheckCommand.class, StreamsCommand.class, SyncCommand.class, RunCommand.class, ExportCommand.class,
                 StatusCommand.class, SimulateCommand.class})

@@ -88,6 +88,16 @@ class CommandLineTest {
     }
 
     @Test
+    void theVersionIsTheBuilds() throws Exception {
+        String version = new String(java.nio.file.Files.readAllBytes(java.nio.file.Path.of("pom.xml")))
+                .replaceFirst("(?s).*?<artifactId>persistiq-sync</artifactId>\\s*<version>([^<]+)</version>.*", "$1");
+        Result r = env.cli("--version");
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().startsWith("persistiq-sync " + version + "\n"), r.out());
+        assertTrue(r.out().contains("Apache Camel 4."), r.out());
+    }
+
+    @Test
     void syncPrintsASummaryPerStream() {
         Result r = env.cli("sync", "--streams", "users,leads");
         assertEquals(0, r.exitCode(), r.err());
