@@ -193,7 +193,7 @@ public class PageAhead {
                 inFlight--;
                 if (failure != null || done == null || done.getException() != null) {
                     last = Math.min(last, page - 1); // the sync fails (or skips) at this page: nothing beyond it
-                } else if (saysMore(done.getMessage().getBody(JsonNode.class))) {
+                } else if (Pagination.saysMore(done.getMessage().getBody(JsonNode.class))) {
                     more = true;
                 } else {
                     last = Math.min(last, page);
@@ -208,15 +208,6 @@ public class PageAhead {
             pages.values().forEach(f -> f.cancel(false));
             pages.clear();
         }
-    }
-
-    /** has_more decides when present, else a non-empty next_page means more (as StreamSync reads it). */
-    static boolean saysMore(JsonNode page) {
-        if (page == null || !page.isObject()) return false;
-        JsonNode hasMore = page.get("has_more");
-        if (hasMore != null && !hasMore.isNull()) return hasMore.asBoolean() || "true".equalsIgnoreCase(hasMore.asText());
-        JsonNode next = page.get("next_page");
-        return next != null && next.isTextual() && !next.asText().isBlank();
     }
 
     private record Sent(int page, CompletableFuture<Exchange> answer) {

@@ -24,6 +24,7 @@ import io.persistiqsync.config.SyncSettings;
 import io.persistiqsync.api.ApiException;
 import io.persistiqsync.api.ApiRefusedException;
 import io.persistiqsync.api.PageAhead;
+import io.persistiqsync.api.Pagination;
 import io.persistiqsync.api.PaginationException;
 import io.persistiqsync.api.RatePacer;
 import io.persistiqsync.api.RecordLookup;
@@ -205,21 +206,18 @@ public class StreamSync {
     }
 
     /**
-     * has_more and next_page, read defensively: has_more decides when present (else a non-null
-     * next_page means more); the page number is next_page's page= parameter (else the next one).
+     * Whether there is a next page ({@link Pagination}), and its number: next_page's page= parameter
+     * (else the next one).
      * We never request next_page itself: only its number, on the configured host.
      */
     private Integer nextPage(JsonNode page, StreamRun run) {
-        JsonNode hasMore = page.get("has_more");
-        JsonNode next = page.get("next_page");
-        boolean nextGiven = next != null && next.isTextual() && !next.asText().isBlank();
-        boolean more = hasMore != null && !hasMore.isNull() ? hasMore.asBoolean() || "true".equalsIgnoreCase(hasMore.asText()) : nextGiven;
-        if (!more) return null;
+        if (!Pagination.saysMore(page)) return null;
+        String next = Pagination.nextPageLink(page);
         int number = run.page() + 1;
-        if (nextGiven) {
+        if (next != null) {
             URI uri;
             try {
-                uri = URI.create(next.asText().trim());
+                uri = URI.create(next);
             } catch (IllegalArgumentException e) {
                 throw new PaginationException("next_page is not a URL after " + run.position());
             }
