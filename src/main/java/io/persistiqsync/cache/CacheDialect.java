@@ -16,7 +16,8 @@ public interface CacheDialect {
 
     /** Chooses the dialect from the JDBC URL: DuckDB, PostgreSQL, Snowflake, or standard SQL for anything else. */
     static CacheDialect forUrl(String jdbcUrl) {
-        if (jdbcUrl.startsWith("jdbc:duckdb:")) return new DuckDbDialect();
+        // a BigQuery cache runs its SQL on its local DuckDB working file (BigQueryTarget)
+        if (jdbcUrl.startsWith("jdbc:duckdb:") || BigQueryTarget.is(jdbcUrl)) return new DuckDbDialect();
         if (jdbcUrl.startsWith("jdbc:postgresql:")) return new PostgresDialect();
         if (jdbcUrl.startsWith("jdbc:snowflake:")) return new SnowflakeDialect();
         return new GenericJdbcDialect();

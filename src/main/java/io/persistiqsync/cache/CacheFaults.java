@@ -75,6 +75,8 @@ public final class CacheFaults {
 
     /** The database of a cache URL, for messages: "PostgreSQL at db.example.com:5432", "DuckDB file /data/cache.duckdb". */
     public static String place(String url) {
+        // a BigQuery cache: a failure is the working file's (a DuckDB file) or BigQuery's; the message says which
+        if (BigQueryTarget.is(url)) return CacheUrls.withoutCredentials(url);
         if (url.startsWith("jdbc:duckdb:")) {
             String file = url.substring("jdbc:duckdb:".length()).replaceFirst("[?;].*$", "");
             return file.isEmpty() || file.startsWith(":memory:") ? "DuckDB in memory" : "DuckDB file " + file;

@@ -43,6 +43,8 @@ public class CacheStore implements AutoCloseable {
     private final Map<String, List<String>> stageShapes = new HashMap<>();
     /** whether the database stores unquoted names in upper case (H2, Oracle, DB2: standard SQL) */
     private final boolean upperCaseIdentifiers;
+    /** a bigquery:// cache: what each commit changed is sent to BigQuery before it commits here (else null) */
+    private BigQueryMirror mirror;
 
     private CacheStore(Connection connection, CacheDialect dialect, String schema) throws SQLException {
         this.connection = connection;
@@ -58,6 +60,7 @@ public class CacheStore implements AutoCloseable {
             connection.setAutoCommit(false);
             CacheStore store = new CacheStore(connection, target.dialect(), target.schema());
             store.createBookkeeping();
+            if (BigQueryTarget.is(target.url())) store.mirror = BigQueryMirror.open(store, target);
             return store;
         } catch (SQLException | RuntimeException e) {
             connection.close();
@@ -130,6 +133,15 @@ public class CacheStore implements AutoCloseable {
     }
 
     public void commit() throws SQLException {
+        if (mirror != null) {
+            try {
+                mirror.push();
+            } catch (SQLException | RuntimeException e) {
+                // what BigQuery did not take is not committed here either
+                connection.rollback();
+                throw e;
+            }
+        }
         connection.commit();
     }
 

@@ -37,14 +37,18 @@ public record CacheTarget(String url, String schema, Path driversDir, Properties
     Properties connectionProperties() throws SQLException {
         Properties props = new Properties();
         props.putAll(driverProperties);
+        // a BigQuery cache's own settings are not for its DuckDB working file (DuckDB refuses options it does not know)
+        props.keySet().removeIf(key -> key.toString().startsWith("bigquery."));
         dialect().connectionDefaults(url, props);
         return props;
     }
 
     /** A new connection to the cache, through the class path's drivers or those in {@link #driversDir}. */
     public Connection connect() throws SQLException {
+        // bigquery://: the sync, status and export work on the local working file; CacheStore mirrors its commits
+        String jdbcUrl = BigQueryTarget.is(url) ? BigQueryTarget.of(this).jdbcUrl() : url;
         try {
-            return CacheDrivers.connect(url, connectionProperties(), driversDir);
+            return CacheDrivers.connect(jdbcUrl, connectionProperties(), driversDir);
         } catch (SQLException e) {
             throw dialect().connectFailure(url, e);
         }
