@@ -45,7 +45,7 @@ public final class PersistIqSimulator implements AutoCloseable {
     private PersistIqSimulator(SimulatorSettings settings) {
         this.settings = settings;
         this.account = new SimulatedAccount(settings);
-        this.limiter = new RateLimiter(settings.rateLimitPerWindow(), settings.rateLimitWindow());
+        this.limiter = new RateLimiter(settings.rateLimitPerWindow(), settings.rateLimitWindow(), settings.rateLimitWindowPhase());
         this.latency = new AtomicReference<>(settings.latency());
         try {
             InetAddress loopback = InetAddress.getByAddress(new byte[] {127, 0, 0, 1});
@@ -107,9 +107,18 @@ public final class PersistIqSimulator implements AutoCloseable {
         this.latency.set(latency);
     }
 
-    /** Changes the rate limit (0 = off); current windows start over. */
+    /** Changes the rate limit (0 = off); current windows start over, each with the first request after the previous one. */
     public void setRateLimit(int perWindow, Duration window) {
-        limiter.configure(perWindow, window);
+        setRateLimit(perWindow, window, null);
+    }
+
+    /**
+     * Changes the rate limit (0 = off); current windows start over. {@code phase} null: each window starts
+     * with the first request after the previous one; else every window ends {@code phase} (0 <= phase < 1 s)
+     * past a whole epoch second (see {@link SimulatorSettings#rateLimitWindowPhase()}).
+     */
+    public void setRateLimit(int perWindow, Duration window, Duration phase) {
+        limiter.configure(perWindow, window, phase);
     }
 
     /** Stops at once: open connections are dropped and delayed answers abandoned. */

@@ -27,6 +27,12 @@ import java.util.Objects;
  * @param latency                  added before answering each request
  * @param rateLimitPerWindow       requests allowed per key and window; 0 switches rate limiting off
  * @param rateLimitWindow          length of the fixed rate-limit window (the real API: one minute)
+ * @param rateLimitWindowPhase     null: a window starts with the first request after the previous one
+ *                                 ended (so at whatever fraction of a second that request came); else
+ *                                 (0 <= phase < 1 s) every window ends this long past a whole epoch second:
+ *                                 the first lasts from the first request to the first such instant at least
+ *                                 a window later, the next ones follow without gaps. Either way
+ *                                 {@code X-RateLimit-Reset} is the end truncated to whole epoch seconds.
  * @param eventShape               which event schema to serve
  * @param advertisedHost           {@code host:port} (or a full {@code scheme://host:port}) to put into
  *                                 {@code next_page} URLs instead of the server's own address; null = own
@@ -49,6 +55,7 @@ public record SimulatorSettings(
         Duration latency,
         int rateLimitPerWindow,
         Duration rateLimitWindow,
+        Duration rateLimitWindowPhase,
         EventShape eventShape,
         String advertisedHost) {
 
@@ -88,6 +95,9 @@ public record SimulatorSettings(
         if (rateLimitWindow.isZero() || rateLimitWindow.isNegative()) {
             throw new IllegalArgumentException("rateLimitWindow must be positive");
         }
+        if (rateLimitWindowPhase != null && (rateLimitWindowPhase.isNegative() || rateLimitWindowPhase.compareTo(Duration.ofSeconds(1)) >= 0)) {
+            throw new IllegalArgumentException("rateLimitWindowPhase must be 0 <= phase < 1 s: " + rateLimitWindowPhase);
+        }
         Objects.requireNonNull(eventShape, "eventShape");
         customLeadFields = List.copyOf(customLeadFields);
         requireDistinctCustomFields(customLeadFields);
@@ -109,7 +119,7 @@ public record SimulatorSettings(
                 .campaignLeadsPerCampaign(campaignLeadsPerCampaign).repliesPerCampaign(repliesPerCampaign)
                 .events(events).dncDomains(dncDomains).tags(tags).customLeadFields(customLeadFields)
                 .pageSize(pageSize).eventsPageSize(eventsPageSize).latency(latency)
-                .rateLimitPerWindow(rateLimitPerWindow).rateLimitWindow(rateLimitWindow)
+                .rateLimitPerWindow(rateLimitPerWindow).rateLimitWindow(rateLimitWindow).rateLimitWindowPhase(rateLimitWindowPhase)
                 .eventShape(eventShape).advertisedHost(advertisedHost);
     }
 
@@ -147,6 +157,7 @@ public record SimulatorSettings(
         private Duration latency = Duration.ZERO;
         private int rateLimitPerWindow;
         private Duration rateLimitWindow = Duration.ofSeconds(60);
+        private Duration rateLimitWindowPhase;
         private EventShape eventShape = EventShape.MIXED;
         private String advertisedHost;
 
@@ -238,6 +249,12 @@ public record SimulatorSettings(
             return this;
         }
 
+        /** Null (the default): a window starts with the first request after the previous one ended. */
+        public Builder rateLimitWindowPhase(Duration rateLimitWindowPhase) {
+            this.rateLimitWindowPhase = rateLimitWindowPhase;
+            return this;
+        }
+
         public Builder eventShape(EventShape eventShape) {
             this.eventShape = eventShape;
             return this;
@@ -251,7 +268,7 @@ public record SimulatorSettings(
         public SimulatorSettings build() {
             return new SimulatorSettings(port, apiKey, seed, users, leads, campaigns, campaignLeadsPerCampaign,
                     repliesPerCampaign, events, dncDomains, tags, customLeadFields, pageSize, eventsPageSize,
-                    latency, rateLimitPerWindow, rateLimitWindow, eventShape, advertisedHost);
+                    latency, rateLimitPerWindow, rateLimitWindow, rateLimitWindowPhase, eventShape, advertisedHost);
         }
     }
 }
