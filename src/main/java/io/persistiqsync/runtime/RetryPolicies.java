@@ -1,5 +1,7 @@
 package io.persistiqsync.runtime;
 
+import java.time.Duration;
+
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.processor.errorhandler.RedeliveryPolicy;
 
@@ -21,23 +23,20 @@ public final class RetryPolicies {
 
     /** 5xx, resets, timeouts, broken bodies: exponential backoff with jitter. */
     public static RedeliveryPolicy backoff(SyncSettings settings) {
-        return quiet(new RedeliveryPolicy())
-                .maximumRedeliveries(settings.maxAttempts() - 1)
-                .redeliveryDelay(settings.retryInitialDelay().toMillis())
-                .maximumRedeliveryDelay(settings.retryMaxDelay().toMillis())
-                .useExponentialBackOff().backOffMultiplier(2)
+        return exponential(settings.maxAttempts(), settings.retryInitialDelay(), settings.retryMaxDelay())
                 .useCollisionAvoidance().collisionAvoidancePercent(25);
     }
 
     /** A lost cache connection: the stream is run again from its last commit after an exponential backoff. */
     public static RedeliveryPolicy cache(SyncSettings settings) {
-        return quiet(new RedeliveryPolicy())
-                .maximumRedeliveries(settings.cacheMaxAttempts() - 1)
-                .redeliveryDelay(settings.cacheRetryInitialDelay().toMillis())
-                .maximumRedeliveryDelay(settings.cacheRetryMaxDelay().toMillis())
-                .useExponentialBackOff().backOffMultiplier(2)
+        return exponential(settings.cacheMaxAttempts(), settings.cacheRetryInitialDelay(), settings.cacheRetryMaxDelay())
                 // CacheRecovery says each attempt in its own words; Camel's line would repeat it
                 .retryAttemptedLogLevel(LoggingLevel.DEBUG);
+    }
+
+    private static RedeliveryPolicy exponential(int attempts, Duration initialDelay, Duration maxDelay) {
+        return quiet(new RedeliveryPolicy()).maximumRedeliveries(attempts - 1).redeliveryDelay(initialDelay.toMillis())
+                .maximumRedeliveryDelay(maxDelay.toMillis()).useExponentialBackOff().backOffMultiplier(2);
     }
 
     private static RedeliveryPolicy quiet(RedeliveryPolicy policy) {
