@@ -68,6 +68,7 @@ public final class Operations extends ServiceSupport {
         // a stop of Camel (SIGTERM, JMX) ends a sync at its next page boundary
         session.stopWhen(context::isStopping);
         context.getManagementStrategy().addEventNotifier(new RetryCounter(monitor));
+        context.addStartupListener(new StreamMetrics(monitor.streams()));
 
         context.getRegistry().bind("syncMonitor", monitor);
         context.getRegistry().bind("syncProgress", progress);

@@ -43,9 +43,15 @@ public final class SyncRuntime implements AutoCloseable {
         return main;
     }
 
-    /** Starts Camel without the schedule: for one-shot commands and tests. */
+    /**
+     * Starts Camel without the schedule: for one-shot commands and tests. Nor does it serve HTTP health
+     * and metrics (camel.management.*): probes watch the long-running `run`, and a `sync` beside it must
+     * not fail on its port. A caller that asks for the server explicitly (a test) gets it.
+     */
     public static SyncRuntime start(Map<String, String> overrides) throws Exception {
-        Main main = createMain(overrides);
+        Map<String, String> oneShot = new java.util.HashMap<>(overrides);
+        oneShot.putIfAbsent("camel.management.enabled", "false");
+        Main main = createMain(oneShot);
         main.start();
         return new SyncRuntime(main);
     }
