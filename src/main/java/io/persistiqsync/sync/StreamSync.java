@@ -102,7 +102,9 @@ public class StreamSync {
             state = state.forgotten();
         }
         recordState.beginStream(stream.name());
-        boolean resume = state.passOpen();
+        // an open pass is resumed where it stopped, unless a full pass is asked for and the open one is not:
+        // resuming an incremental pass would leave records gone from the API live
+        boolean resume = state.passOpen() && !(request.fullPass() && StreamRun.INCREMENTAL.equals(state.passMode()));
         String mode;
         if (resume) mode = state.passMode();
         else if (request.fullRefresh()) mode = StreamRun.FULL_REFRESH;

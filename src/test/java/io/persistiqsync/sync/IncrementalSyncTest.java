@@ -33,6 +33,25 @@ class IncrementalSyncTest {
     }
 
     @Test
+    void aFullPassAskedForWhileAnIncrementalPassIsOpenIsAFullPass() throws Exception {
+        // an incremental pass stopped after its first page (a SIGTERM, a kill) is left open
+        env.sync("leads");
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(env.cacheUrl); java.sql.Statement s = c.createStatement()) {
+            s.execute("UPDATE _stream_state SET pass_id = 999, pass_mode = 'incremental', pass_started = 0, checkpoint_page = 1"
+                    + " WHERE stream = 'leads'");
+        }
+        List<String> removed = env.simulator.account().removeLeads(3);
+
+        SyncReport report = env.sync(true, false, "leads");
+
+        assertEquals(StreamRun.FULL_PASS, report.result("leads").mode(), "--full-pass is a full pass, not the open pass resumed");
+        assertEquals(3, report.result("leads").deleted());
+        for (String id : removed) {
+            assertEquals(1, env.count("SELECT count(*) FROM leads WHERE _deleted_at IS NOT NULL AND id = '" + id + "'"), id);
+        }
+    }
+
+    @Test
     void aSecondSyncWithNoChangeWritesNothingAndAsksOnlyForUpdatedLeads() throws Exception {
         String syncedAt = env.rows("SELECT max(_synced_at)::VARCHAR AS t FROM leads").get(0).get("t").toString();
         env.simulator.requests().clear();
