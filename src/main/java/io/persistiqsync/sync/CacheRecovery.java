@@ -35,14 +35,14 @@ public class CacheRecovery implements Processor {
 
     /** Whether the exchange failed because the cache's connection was lost (a fault that passes). */
     public boolean connectionLost(Exchange exchange) {
-        Throwable failure = exchange.getException() != null ? exchange.getException() : exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        Throwable failure = failure(exchange);
         return failure != null && CacheFaults.isTransient(failure);
     }
 
     /** Before the next attempt: drop what was pending, reconnect, say so. */
     @Override
     public void process(Exchange exchange) {
-        Throwable failure = exchange.getException() != null ? exchange.getException() : exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        Throwable failure = failure(exchange);
         StreamRun run = exchange.getProperty(RouteNames.STREAM_RUN, StreamRun.class);
         int attempt = exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER, 0, Integer.class) + 1;
         int attempts = exchange.getMessage().getHeader(Exchange.REDELIVERY_MAX_COUNTER, 0, Integer.class) + 1;
@@ -52,5 +52,10 @@ public class CacheRecovery implements Processor {
         session.reconnect();
         String where = run != null ? run.position() : "sync";
         LOG.warn("{}: {}; retrying ({} of {})", where, secrets.redact(CacheFaults.describe(failure, place)), attempt, attempts);
+    }
+
+    /** The exception the attempt failed with (Camel moves it to EXCEPTION_CAUGHT once it handles it). */
+    private static Throwable failure(Exchange exchange) {
+        return exchange.getException() != null ? exchange.getException() : exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
     }
 }

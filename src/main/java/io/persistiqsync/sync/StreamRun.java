@@ -40,8 +40,8 @@ public class StreamRun {
     long deleted;
     long rejected;
     long pages;
-    /** the counts as of the last commit: what a failed run reports, and where a reconnected run goes on from */
-    private long[] committed = new long[6];
+    /** the counts as of the last commit (requests aside): what a failed run reports, and where a reconnected run goes on from */
+    private RunCounts committed = new RunCounts(0, 0, 0, 0, 0, 0, 0);
     /** the last page whose batch is committed (0: none yet in this pass) */
     private int committedPage;
 
@@ -189,12 +189,13 @@ public class StreamRun {
 
     /** The counts of what is committed (a failed run's truth: the rest was rolled back). */
     public RunCounts committedCounts(long requestsNow) {
-        return new RunCounts(committed[0], committed[1], committed[2], committed[3], committed[4], committed[5], requestsNow - requestsAtStart);
+        return new RunCounts(committed.created(), committed.changed(), committed.unchanged(), committed.deleted(), committed.rejected(),
+                committed.pages(), requestsNow - requestsAtStart);
     }
 
     /** The pending counts became committed ones (called when their batch commits). */
     void committed() {
-        committed = new long[] {created, changed, unchanged, deleted, rejected, pages};
+        committed = counts(requestsAtStart);
         committedPage = state.checkpointPage();
     }
 
@@ -208,14 +209,14 @@ public class StreamRun {
      * found again): what that attempt committed counts; what it had not committed is read again.
      */
     void continueFrom(StreamRun previous) {
-        committed = previous.committed.clone();
+        committed = previous.committed;
         committedPage = previous.committedPage;
-        created = committed[0];
-        changed = committed[1];
-        unchanged = committed[2];
-        deleted = committed[3];
-        rejected = committed[4];
-        pages = committed[5];
+        created = committed.created();
+        changed = committed.changed();
+        unchanged = committed.unchanged();
+        deleted = committed.deleted();
+        rejected = committed.rejected();
+        pages = committed.pages();
         gonePartitions.addAll(previous.gonePartitions);
     }
 

@@ -374,11 +374,13 @@ public class StreamSync {
             if (t instanceof ApiException) return t.getMessage();
         }
         CacheFaults.Kind kind = CacheFaults.classify(e);
-        String text = kind == CacheFaults.Kind.OTHER ? CacheFaults.describe(e, null)
-                : CacheFaults.describe(e, CacheFaults.place(settings.cacheUrl())) + (run == null ? ""
-                        : kind == CacheFaults.Kind.CONNECTION_LOST ? "; gave up after cache.max-attempts (" + settings.cacheMaxAttempts()
-                                + "): the next sync resumes after the last committed page"
-                        : "; the sync stopped" + (run.committedPage() > 0 ? " after page " + run.committedPage() + " was committed" : ""));
+        if (kind == CacheFaults.Kind.OTHER) return secrets.redact(CacheFaults.describe(e, null));
+        String text = CacheFaults.describe(e, CacheFaults.place(settings.cacheUrl()));
+        if (run != null && kind == CacheFaults.Kind.CONNECTION_LOST) {
+            text += "; gave up after cache.max-attempts (" + settings.cacheMaxAttempts() + "): the next sync resumes after the last committed page";
+        } else if (run != null) {
+            text += "; the sync stopped" + (run.committedPage() > 0 ? " after page " + run.committedPage() + " was committed" : "");
+        }
         return secrets.redact(text);
     }
 
