@@ -1,9 +1,5 @@
 package io.persistiqsync.sync;
 
-import io.persistiqsync.sync.StreamResult;
-import io.persistiqsync.sync.StreamRun;
-import io.persistiqsync.sync.SyncRequest;
-
 /**
  * What a sync tells the operations side (JMX statistics, health, progress) as it goes. The sync code
  * calls these on its own thread at each step, so implementations are quick and never throw.
