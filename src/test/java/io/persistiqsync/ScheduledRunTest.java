@@ -10,6 +10,7 @@ import javax.management.MBeanServer;
 import javax.management.ObjectName;
 
 import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import io.persistiqsync.runtime.SyncRuntime;
@@ -17,6 +18,7 @@ import io.persistiqsync.simulator.SimulatorSettings;
 import io.persistiqsync.sync.SyncSession;
 
 /** `run`: Quartz fires syncs on sync.cron, and Camel's MBeans are registered for JMX. */
+@Tag("integration")
 class ScheduledRunTest {
 
     @Test

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import io.persistiqsync.SyncTestSupport;
@@ -22,6 +23,7 @@ import io.persistiqsync.sync.SyncSession;
  * Where latency x rate > 1, pages are asked for ahead (up to persistiq.page-concurrency), still paced
  * under the API's limit, and every record is loaded exactly once, page after page.
  */
+@Tag("integration")
 class ParallelPagingTest {
 
     @Test

@@ -10,6 +10,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.node.TextNode;
@@ -22,6 +23,7 @@ import io.persistiqsync.sync.StreamResult;
 import io.persistiqsync.sync.SyncReport;
 
 /** Rate limits, retries, bad answers and bad records over real HTTP against the simulator's faults. */
+@Tag("integration")
 class ResilienceTest {
     static final String LEADS = "/v1/leads";
     SyncTestSupport env;

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import io.persistiqsync.ChildJvm;
@@ -24,6 +25,7 @@ import io.persistiqsync.simulator.SimulatorSettings;
  * The key never shows: not in a log line (at DEBUG, with every fault and a refused key that the API
  * echoes back), not in an error, not in any table or file written. Real processes, real files.
  */
+@Tag("integration")
 class SecretLeakTest {
 
     @Test

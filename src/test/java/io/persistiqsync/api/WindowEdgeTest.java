@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -29,6 +30,7 @@ import io.persistiqsync.sync.SyncReport;
  * 100,000) is far above every limit the server announces, as the operator's 100/min was above their
  * server's 30/min.
  */
+@Tag("integration")
 class WindowEdgeTest {
     static final Duration WINDOW = Duration.ofSeconds(3);
     static final Duration LATENCY = Duration.ofMillis(20);

@@ -37,6 +37,7 @@ import org.apache.logging.log4j.core.config.Configuration;
 import org.apache.logging.log4j.core.config.LoggerConfig;
 import org.apache.logging.log4j.core.layout.PatternLayout;
 import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -56,6 +57,7 @@ import io.persistiqsync.sync.SyncRequest;
  * refuses (or takes and then loses the answer to), credentials, and that no request goes anywhere but
  * to the fake (a recording ProxySelector sees every HTTP connection the client opens).
  */
+@Tag("integration")
 class BigQuerySinkTest extends SinkContract {
     private static final String PROJECT = "piq-project";
     private static final String DATASET = "piq_cache";

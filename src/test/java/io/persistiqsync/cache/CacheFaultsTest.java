@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import io.persistiqsync.SyncTestSupport;
@@ -35,6 +36,7 @@ import io.persistiqsync.sync.SyncRequest;
  * run (rolled back to the last commit, reconnected, gone on), and a fault that waiting cannot fix
  * (permission denied) stops the stream at once with the cause in one line and a true run history.
  */
+@Tag("integration")
 class CacheFaultsTest {
     private static final int LEADS = 3000;
 

@@ -14,6 +14,7 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import io.persistiqsync.ChildJvm;
@@ -27,6 +28,7 @@ import io.persistiqsync.sync.SyncReport;
  * a full disk, with the machine's disk untouched. The user gets the cause in one line; the run is
  * recorded as failed with what it committed; the next sync, with room again, completes exactly.
  */
+@Tag("integration")
 class DiskFullTest {
     private static final int LEADS = 6000;
 

@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.camel.builder.NotifyBuilder;
 import org.apache.camel.component.quartz.QuartzComponent;
 import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.quartz.JobKey;
 import org.quartz.Scheduler;
@@ -32,6 +33,7 @@ import io.persistiqsync.sync.SyncSession;
  * A DuckDB file can be open read-write by one process only, so the runtime holds it only while a sync
  * writes: with the scheduled runtime up and idle between syncs, another JVM opens the file read-write.
  */
+@Tag("integration")
 class DuckDbFileReleasedTest {
 
     @Test

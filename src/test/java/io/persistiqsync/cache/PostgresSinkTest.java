@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.Map;
 
 import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import io.persistiqsync.SyncTestSupport;
@@ -15,6 +16,7 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
  * The sink contract on a real PostgreSQL server, started by the build on loopback (no Docker). The
  * user travels in the URL, so the URL (and the schema, to show it is created) is all that changes.
  */
+@Tag("integration")
 class PostgresSinkTest extends SinkContract {
     private EmbeddedPostgres postgres;
 

@@ -40,6 +40,7 @@ import javax.crypto.spec.PBEKeySpec;
 import javax.crypto.spec.PBEParameterSpec;
 
 import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -59,6 +60,7 @@ import io.persistiqsync.sync.StreamResult;
  * fakesnow accepts any password and any key-pair token (the token is checked against a recording
  * stand-in here instead).
  */
+@Tag("integration")
 class SnowflakeSinkTest extends SinkContract {
     private static final String USER = "piq";
     private static final String PASSWORD = "pw-7c1e4b9a2f";

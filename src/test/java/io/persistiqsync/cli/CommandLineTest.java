@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import io.persistiqsync.SyncTestSupport;
@@ -14,6 +15,7 @@ import io.persistiqsync.SyncTestSupport.Result;
 import io.persistiqsync.simulator.SimulatorSettings;
 
 /** The command line as users meet it: answers, exit codes and one-line errors. */
+@Tag("integration")
 class CommandLineTest {
     static SyncTestSupport env;
 

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import io.persistiqsync.ChildJvm;
@@ -24,6 +25,7 @@ import io.persistiqsync.sync.SyncReport;
  * recorded as interrupted, the process exits within shutdown.timeout, and the next sync resumes
  * right after the last committed page and ends exact.
  */
+@Tag("integration")
 class GracefulStopTest {
     static final int LEADS = 2500;
     static final int PAGES = LEADS / 100;

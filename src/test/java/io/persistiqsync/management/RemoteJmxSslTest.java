@@ -15,6 +15,7 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import javax.rmi.ssl.SslRMIClientSocketFactory;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import io.persistiqsync.runtime.SyncRuntime;
@@ -22,6 +23,7 @@ import io.persistiqsync.SyncTestSupport;
 import io.persistiqsync.simulator.SimulatorSettings;
 
 /** Remote JMX with SSL on: a client that trusts the runtime's certificate connects; a plain one cannot. */
+@Tag("integration")
 class RemoteJmxSslTest {
 
     @Test

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.camel.support.RouteWatcherReloadStrategy;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -26,6 +27,7 @@ import io.persistiqsync.simulator.SimulatorSettings;
 import io.persistiqsync.sync.SyncRequest;
 
 /** An operator edits a route in routes/ and it takes effect: without a rebuild, and with reloading on, without a restart. */
+@Tag("integration")
 class RouteEditTest {
     static final int LEADS = 230;
 

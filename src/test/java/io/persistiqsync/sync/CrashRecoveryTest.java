@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import io.persistiqsync.ChildJvm;
@@ -17,6 +18,7 @@ import io.persistiqsync.SyncTestSupport;
 import io.persistiqsync.simulator.SimulatorSettings;
 
 /** A sync killed with SIGKILL in a separate JVM is followed by a sync that resumes and ends exact. */
+@Tag("integration")
 class CrashRecoveryTest {
 
     @Test

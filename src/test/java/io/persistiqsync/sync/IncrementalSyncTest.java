@@ -9,6 +9,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import io.persistiqsync.SyncTestSupport;
@@ -16,6 +17,7 @@ import io.persistiqsync.simulator.RecordedRequest;
 import io.persistiqsync.simulator.SimulatorSettings;
 
 /** Re-syncs read and write only what changed, see deletes on full passes, and keep state one row per record. */
+@Tag("integration")
 class IncrementalSyncTest {
     SyncTestSupport env;
 

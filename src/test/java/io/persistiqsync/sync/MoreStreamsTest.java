@@ -8,6 +8,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import io.persistiqsync.SyncTestSupport;
@@ -15,6 +16,7 @@ import io.persistiqsync.simulator.RecordedRequest;
 import io.persistiqsync.simulator.SimulatorSettings;
 
 /** Every readable list beyond users, leads and campaigns, with child streams fanned out per campaign. */
+@Tag("integration")
 class MoreStreamsTest {
     static final String[] ALL = {"users", "lead_fields", "lead_statuses", "leads", "campaigns", "campaign_leads", "replies", "events",
             "dnc_domains", "tags"};

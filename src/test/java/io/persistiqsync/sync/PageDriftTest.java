@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import com.sun.net.httpserver.HttpServer;
@@ -21,6 +22,7 @@ import io.persistiqsync.simulator.SimulatorSettings;
  * onto page 2, so the same record arrives twice in one sync. It is stored once. A purpose-built
  * server on loopback answers exactly that.
  */
+@Tag("integration")
 class PageDriftTest {
 
     @Test
