@@ -215,6 +215,6 @@ public class PageAhead {
 
     private CompletableFuture<Exchange> send(CamelContext context, Map<String, Object> properties, PageRequest request, int page) {
         return template.asyncSend(RouteNames.REQUEST_PAGE_WITH_RETRIES,
-                PageRequest.requestExchange(context, properties, request.path(), request.query(page), request.child(), request.recordsKey()));
+                PageRequest.requestExchange(context, properties, request.path(), request.query(page), request.recordsKey()));
     }
 }

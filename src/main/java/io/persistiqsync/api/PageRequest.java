@@ -18,22 +18,19 @@ import io.persistiqsync.routes.RouteNames;
  * pass carries (URL-encoded: an offset's '+' must not turn into a space).
  *
  * @param position a name for where paging stands, e.g. "leads" or "campaign_leads c_abc123"
- * @param child    whether this is one parent's part of a child stream
  */
 public record PageRequest(String position, String path, String recordsKey, boolean paged, int page, String filterParameter,
-        String filterValue, boolean child) {
+        String filterValue) {
 
     /**
      * An exchange for the request route: what the asking exchange carries (which stream it serves, for
      * monitoring), plus what to ask for.
      */
-    static Exchange requestExchange(CamelContext context, Map<String, Object> properties, String path, String query, boolean child,
-            String recordsKey) {
+    static Exchange requestExchange(CamelContext context, Map<String, Object> properties, String path, String query, String recordsKey) {
         Exchange exchange = new DefaultExchange(context, ExchangePattern.InOut);
         exchange.getProperties().putAll(properties);
         exchange.setProperty(RouteNames.PAGE_PATH, path);
         exchange.setProperty(RouteNames.PAGE_QUERY, query);
-        exchange.setProperty(RouteNames.CHILD_PAGE, child);
         exchange.setProperty(RouteNames.RECORDS_KEY, recordsKey);
         return exchange;
     }

@@ -82,7 +82,7 @@ public class StatusCommand implements Callable<Integer> {
             for (Run r : e.getValue()) {
                 out.printf("%-16s %6d %-11s %-13s %-19s %8s %8d %8d %10d %8d %8d %6d%n", r.stream(), r.id(), r.status(), r.mode() == null ? "-" : r.mode(),
                         r.startedAt() == null ? "-" : LOCAL.format(r.startedAt()), r.seconds() == null ? "-" : String.format("%.1f", r.seconds()),
-                        r.created(), r.changed(), r.unchanged(), r.deleted(), r.rejected(), r.pages());
+                        r.counts().created(), r.counts().changed(), r.counts().unchanged(), r.counts().deleted(), r.counts().rejected(), r.counts().pages());
                 if (r.error() != null && !r.error().isBlank()) errors.add(r.stream() + " run " + r.id() + ": " + r.error());
             }
         }
@@ -106,13 +106,13 @@ public class StatusCommand implements Callable<Integer> {
                 n.put("finished_at", r.finishedAt() == null ? null : r.finishedAt().toString());
                 if (r.seconds() == null) n.putNull("seconds");
                 else n.put("seconds", r.seconds());
-                n.put("records_new", r.created());
-                n.put("records_changed", r.changed());
-                n.put("records_unchanged", r.unchanged());
-                n.put("records_deleted", r.deleted());
-                n.put("records_rejected", r.rejected());
-                n.put("pages", r.pages());
-                n.put("requests", r.requests());
+                n.put("records_new", r.counts().created());
+                n.put("records_changed", r.counts().changed());
+                n.put("records_unchanged", r.counts().unchanged());
+                n.put("records_deleted", r.counts().deleted());
+                n.put("records_rejected", r.counts().rejected());
+                n.put("pages", r.counts().pages());
+                n.put("requests", r.counts().requests());
                 n.put("error", r.error());
             }
         }

@@ -83,7 +83,7 @@ public class SyncCommand implements Callable<Integer> {
                 "deleted", "rejected", "pages", "requests", "seconds");
         for (StreamResult r : report.results()) {
             out.printf("%-16s %-13s %-10s %8d %8d %10d %8d %8d %6d %9d %8.1f%n", r.stream(), r.mode() == null ? "-" : r.mode(), r.status(),
-                    r.created(), r.changed(), r.unchanged(), r.deleted(), r.rejected(), r.pages(), r.requests(), r.seconds());
+                    r.counts().created(), r.counts().changed(), r.counts().unchanged(), r.counts().deleted(), r.counts().rejected(), r.counts().pages(), r.counts().requests(), r.seconds());
         }
         for (StreamResult r : report.results()) {
             if (r.error() != null) out.println(r.stream() + ": " + r.error());

@@ -10,7 +10,7 @@ import org.slf4j.LoggerFactory;
 /**
  * SIGTERM (or Ctrl-C) while a sync runs: Camel is stopped gracefully, and a sync in progress sees the
  * context stopping at its next page boundary, commits what it wrote, records its run as interrupted
- * and ends (see StreamSync.nextPage). Camel waits for it up to {@code shutdown.timeout} seconds
+ * and ends (see PageReader.nextPage). Camel waits for it up to {@code shutdown.timeout} seconds
  * (camel.main.shutdown-timeout), then stops anyway; the process exits in that bound plus a little.
  * camel-main installs a hook of its own only for {@code run}; this one covers the one-shot commands
  * too, and two hooks stopping the same context are harmless.

@@ -9,6 +9,7 @@ import org.apache.camel.api.management.ManagedResource;
 
 import io.persistiqsync.api.RatePacer;
 import io.persistiqsync.api.Secrets;
+import io.persistiqsync.state.RunCounts;
 import io.persistiqsync.state.SyncRunLog;
 import io.persistiqsync.sync.StreamResult;
 import io.persistiqsync.sync.StreamRun;
@@ -84,7 +85,7 @@ public class ManagedStream {
         lastMode = run.mode();
         lastError = oneLine(run.error());
         lastSeconds = run.seconds() == null ? 0 : run.seconds();
-        last = new RunNumbers(run.created(), run.changed(), run.unchanged(), run.deleted(), run.rejected(), run.pages(), run.requests(), 0, 0, 0, 0);
+        last = RunNumbers.of(run.counts());
     }
 
     /** Counts the partitions begun, for a progress bar over the partitions of a child stream. */
@@ -104,8 +105,7 @@ public class ManagedStream {
 
     synchronized void finished(StreamResult result) {
         PacerMark waited = live == null ? PacerMark.ZERO : PacerMark.of(pacer).since(livePacer);
-        RunNumbers numbers = new RunNumbers(result.created(), result.changed(), result.unchanged(), result.deleted(), result.rejected(),
-                result.pages(), result.requests(), live == null ? 0 : liveRetries, waited.waits(), waited.waitedMillis(), waited.rateLimited());
+        RunNumbers numbers = new RunNumbers(result.counts(), live == null ? 0 : liveRetries, waited);
         // a run that failed before it opened (the cache, say) was never announced as started
         if (live == null) lastStarted = Instant.now().minusMillis((long) (result.seconds() * 1000));
         live = null;
@@ -124,7 +124,7 @@ public class ManagedStream {
     /** The run in progress as it stands, or the last one. */
     private RunNumbers current() {
         if (live == null) return last;
-        return RunNumbers.of(live.counts(pacer.requests()), liveRetries, PacerMark.of(pacer).since(livePacer));
+        return new RunNumbers(live.counts(), liveRetries, PacerMark.of(pacer).since(livePacer));
     }
 
     private double currentSeconds() {
@@ -143,7 +143,8 @@ public class ManagedStream {
     synchronized StreamProgress progress() {
         RunNumbers n = current();
         double seconds = currentSeconds();
-        return new StreamProgress(name, lastStatus, n.records() + n.rejected(), n.pages(), seconds > 0 ? n.records() / seconds : 0,
+        RunCounts c = n.counts();
+        return new StreamProgress(name, lastStatus, c.records() + c.rejected(), c.pages(), seconds > 0 ? c.records() / seconds : 0,
                 seconds, live == null ? 0 : livePartitions, live == null ? 0 : livePartitionsStarted);
     }
 
@@ -199,37 +200,37 @@ public class ManagedStream {
 
     @ManagedAttribute(description = "New records written in the run in progress or the last run")
     public synchronized long getLastRunNew() {
-        return current().created();
+        return current().counts().created();
     }
 
     @ManagedAttribute(description = "Changed records written in the run in progress or the last run")
     public synchronized long getLastRunChanged() {
-        return current().changed();
+        return current().counts().changed();
     }
 
     @ManagedAttribute(description = "Records read but unchanged (not written) in the run in progress or the last run")
     public synchronized long getLastRunUnchanged() {
-        return current().unchanged();
+        return current().counts().unchanged();
     }
 
     @ManagedAttribute(description = "Records marked deleted by the last run (a full pass marks them at its end)")
     public synchronized long getLastRunDeleted() {
-        return current().deleted();
+        return current().counts().deleted();
     }
 
     @ManagedAttribute(description = "Records refused (see _rejected) in the run in progress or the last run")
     public synchronized long getLastRunRejected() {
-        return current().rejected();
+        return current().counts().rejected();
     }
 
     @ManagedAttribute(description = "Pages fetched in the run in progress or the last run")
     public synchronized long getLastRunPages() {
-        return current().pages();
+        return current().counts().pages();
     }
 
     @ManagedAttribute(description = "API requests (pages, retries included) in the run in progress or the last run")
     public synchronized long getLastRunRequests() {
-        return current().requests();
+        return current().counts().requests();
     }
 
     @ManagedAttribute(description = "Requests retried (429, 5xx, resets, timeouts, broken answers) in the run in progress or the last run")
@@ -239,17 +240,17 @@ public class ManagedStream {
 
     @ManagedAttribute(description = "Times a request waited for the rate limit in the run in progress or the last run")
     public synchronized long getLastRunRateLimitWaits() {
-        return current().rateLimitWaits();
+        return current().pacer().waits();
     }
 
     @ManagedAttribute(description = "Milliseconds spent waiting for the rate limit in the run in progress or the last run")
     public synchronized long getLastRunRateLimitWaitMillis() {
-        return current().rateLimitWaitMillis();
+        return current().pacer().waitedMillis();
     }
 
     @ManagedAttribute(description = "429 answers in the run in progress or the last run")
     public synchronized long getLastRunRateLimited() {
-        return current().rateLimited();
+        return current().pacer().rateLimited();
     }
 
     @ManagedAttribute(description = "Seconds the run in progress has taken so far, or the last run took")
@@ -260,42 +261,42 @@ public class ManagedStream {
     @ManagedAttribute(description = "Records read per second in the run in progress or the last run")
     public synchronized double getLastRunRecordsPerSecond() {
         double seconds = currentSeconds();
-        return seconds <= 0 ? 0 : Math.round(current().records() / seconds * 10) / 10.0;
+        return seconds <= 0 ? 0 : Math.round(current().counts().records() / seconds * 10) / 10.0;
     }
 
     @ManagedAttribute(description = "New records written since the runtime started")
     public synchronized long getTotalNew() {
-        return totals().created();
+        return totals().counts().created();
     }
 
     @ManagedAttribute(description = "Changed records written since the runtime started")
     public synchronized long getTotalChanged() {
-        return totals().changed();
+        return totals().counts().changed();
     }
 
     @ManagedAttribute(description = "Unchanged records read since the runtime started")
     public synchronized long getTotalUnchanged() {
-        return totals().unchanged();
+        return totals().counts().unchanged();
     }
 
     @ManagedAttribute(description = "Records marked deleted since the runtime started")
     public synchronized long getTotalDeleted() {
-        return totals().deleted();
+        return totals().counts().deleted();
     }
 
     @ManagedAttribute(description = "Records refused since the runtime started")
     public synchronized long getTotalRejected() {
-        return totals().rejected();
+        return totals().counts().rejected();
     }
 
     @ManagedAttribute(description = "Pages fetched since the runtime started")
     public synchronized long getTotalPages() {
-        return totals().pages();
+        return totals().counts().pages();
     }
 
     @ManagedAttribute(description = "API requests since the runtime started")
     public synchronized long getTotalRequests() {
-        return totals().requests();
+        return totals().counts().requests();
     }
 
     @ManagedAttribute(description = "Requests retried since the runtime started")
@@ -305,17 +306,17 @@ public class ManagedStream {
 
     @ManagedAttribute(description = "Rate-limit waits since the runtime started")
     public synchronized long getTotalRateLimitWaits() {
-        return totals().rateLimitWaits();
+        return totals().pacer().waits();
     }
 
     @ManagedAttribute(description = "Milliseconds waited for the rate limit since the runtime started")
     public synchronized long getTotalRateLimitWaitMillis() {
-        return totals().rateLimitWaitMillis();
+        return totals().pacer().waitedMillis();
     }
 
     @ManagedAttribute(description = "429 answers since the runtime started")
     public synchronized long getTotalRateLimited() {
-        return totals().rateLimited();
+        return totals().pacer().rateLimited();
     }
 
     @ManagedAttribute(description = "Runs finished since the runtime started")

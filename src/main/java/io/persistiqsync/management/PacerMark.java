@@ -13,6 +13,10 @@ record PacerMark(long waits, long waitedMillis, long rateLimited) {
         return new PacerMark(pacer.waits(), pacer.waitedMillis(), pacer.rateLimited());
     }
 
+    PacerMark plus(PacerMark o) {
+        return new PacerMark(waits + o.waits, waitedMillis + o.waitedMillis, rateLimited + o.rateLimited);
+    }
+
     PacerMark since(PacerMark start) {
         return new PacerMark(waits - start.waits, waitedMillis - start.waitedMillis, rateLimited - start.rateLimited);
     }

@@ -1,29 +1,22 @@
 package io.persistiqsync.management;
 
-import io.persistiqsync.state.SyncRunLog.RunCounts;
+import io.persistiqsync.state.RunCounts;
 
 /**
- * The counts of one run, or a sum of runs: records by outcome, pages, API requests, retries, and the
- * rate pacer's waits (every wait before a request, and the 429 answers among the requests).
+ * What JMX shows of one run, or a sum of runs: its counts (the one {@link RunCounts} shape the run log
+ * and the report have too), plus what only the operations side counts: the error handler's retries and
+ * the rate pacer's waits (every wait before a request, and the 429 answers among the requests).
  */
-record RunNumbers(long created, long changed, long unchanged, long deleted, long rejected, long pages, long requests, long retries,
-        long rateLimitWaits, long rateLimitWaitMillis, long rateLimited) {
+record RunNumbers(RunCounts counts, long retries, PacerMark pacer) {
 
-    static final RunNumbers ZERO = new RunNumbers(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+    static final RunNumbers ZERO = new RunNumbers(RunCounts.ZERO, 0, PacerMark.ZERO);
 
-    static RunNumbers of(RunCounts c, long retries, PacerMark pacer) {
-        return new RunNumbers(c.created(), c.changed(), c.unchanged(), c.deleted(), c.rejected(), c.pages(), c.requests(), retries,
-                pacer.waits(), pacer.waitedMillis(), pacer.rateLimited());
-    }
-
-    /** Records read from the API: new, changed and unchanged ones (deleted ones were not read). */
-    long records() {
-        return created + changed + unchanged;
+    /** Counts read back from the run log: retries and waits are not kept there. */
+    static RunNumbers of(RunCounts counts) {
+        return new RunNumbers(counts, 0, PacerMark.ZERO);
     }
 
     RunNumbers plus(RunNumbers o) {
-        return new RunNumbers(created + o.created, changed + o.changed, unchanged + o.unchanged, deleted + o.deleted, rejected + o.rejected,
-                pages + o.pages, requests + o.requests, retries + o.retries, rateLimitWaits + o.rateLimitWaits,
-                rateLimitWaitMillis + o.rateLimitWaitMillis, rateLimited + o.rateLimited);
+        return new RunNumbers(counts.plus(o.counts), retries + o.retries, pacer.plus(o.pacer));
     }
 }

@@ -21,8 +21,14 @@ public final class RouteNames {
     /** one request with the API's retries (pages asked ahead and single-record look-ups go here) */
     public static final String REQUEST_PAGE_WITH_RETRIES = "direct:request-page-with-retries";
     public static final String REQUEST_PAGE = "direct:request-page";
+    /** after a complete full pass: the records it did not see, asked for one by one, then the rest marked deleted */
+    public static final String CONFIRM_DELETES = "direct:confirm-deletes";
+    /** one record by id (the body), answered as the record, or no body when the API no longer has it */
+    public static final String LOOKUP_RECORD = "direct:lookup-record";
 
     // --- exchange properties -----------------------------------------------------------------------
+    /** the SyncSession of the sync in progress (its cache, settings and pacer), put there by syncSession.open */
+    public static final String SESSION = "session";
     /** the StreamRun of the stream being synced */
     public static final String STREAM_RUN = "streamRun";
     /** the path and query of the request to send */
@@ -30,8 +36,8 @@ public final class RouteNames {
     public static final String PAGE_QUERY = "pageQuery";
     /** where the records are in an answer of the request (read by the envelope check) */
     public static final String RECORDS_KEY = "recordsKey";
-    /** set on requests of a child endpoint (campaign leads, replies): a 404 there means the parent is gone */
-    public static final String CHILD_PAGE = "childPage";
+    /** the id a single-record lookup asks for */
+    public static final String LOOKUP_ID = "lookupId";
     /** set on a record the idempotent repository let through: new or changed */
     public static final String RECORD_CHANGED = "recordChanged";
 
@@ -41,7 +47,11 @@ public final class RouteNames {
 
     // --- beans (bound in SyncConfiguration) --------------------------------------------------------
     public static final String SYNC_SESSION = "syncSession";
-    public static final String STREAM_SYNC = "streamSync";
+    public static final String RUN_PLANNER = "runPlanner";
+    public static final String PAGE_READER = "pageReader";
+    public static final String DELETE_CHECK = "deleteCheck";
+    public static final String RUN_RECORDER = "runRecorder";
+    public static final String RECORD_LOOKUP = "recordLookup";
     public static final String RATE_PACER = "ratePacer";
     public static final String API_RESPONSES = "apiResponses";
     public static final String PAGE_AHEAD = "pageAhead";

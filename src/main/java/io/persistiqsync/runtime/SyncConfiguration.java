@@ -12,16 +12,18 @@ import io.persistiqsync.api.PageAhead;
 import io.persistiqsync.api.RecordLookup;
 import io.persistiqsync.api.RatePacer;
 import io.persistiqsync.api.Secrets;
-import io.persistiqsync.cache.CacheFaults;
 import io.persistiqsync.config.SyncSettings;
 import io.persistiqsync.management.Operations;
 import io.persistiqsync.routes.RouteNames;
 import io.persistiqsync.state.RecordStateRepository;
 import io.persistiqsync.sync.CacheRecovery;
 import io.persistiqsync.sync.CacheWriter;
+import io.persistiqsync.sync.DeleteCheck;
+import io.persistiqsync.sync.PageReader;
 import io.persistiqsync.sync.RecordBatchStrategy;
 import io.persistiqsync.sync.RecordShaper;
-import io.persistiqsync.sync.StreamSync;
+import io.persistiqsync.sync.RunPlanner;
+import io.persistiqsync.sync.RunRecorder;
 import io.persistiqsync.sync.SyncSession;
 
 /**
@@ -35,9 +37,10 @@ public class SyncConfiguration implements CamelConfiguration {
         SyncSettings settings = SyncSettings.from(context.getPropertiesComponent());
         Secrets secrets = settings.secrets();
         RatePacer pacer = new RatePacer(settings.maxRequestsPerMinute(), settings.rateLimitFallbackWait());
-        SyncSession session = new SyncSession(settings);
-        RecordStateRepository recordState = new RecordStateRepository(session::store);
-        CacheWriter writer = new CacheWriter(session, recordState, settings.pagesPerCommit());
+        SyncSession session = new SyncSession(settings, pacer);
+        // the stage beans hold no run and no account: what a run needs travels with it (streamRun, session)
+        RecordStateRepository recordState = new RecordStateRepository();
+        PageAhead pageAhead = new PageAhead(context.createProducerTemplate(), pacer, settings.pageConcurrency());
 
         bind(context, "syncSettings", settings);
         bind(context, "secrets", secrets);
@@ -45,22 +48,23 @@ public class SyncConfiguration implements CamelConfiguration {
         bind(context, RouteNames.API_RESPONSES, new ApiResponses(pacer, secrets));
         bind(context, RouteNames.RATE_LIMIT_RETRY_POLICY, RetryPolicies.rateLimit(settings));
         bind(context, RouteNames.BACKOFF_RETRY_POLICY, RetryPolicies.backoff(settings));
-        bind(context, RouteNames.SYNC_SESSION, session);
-        bind(context, RouteNames.RECORD_STATE, recordState);
-        RecordShaper shaper = new RecordShaper();
-        bind(context, RouteNames.RECORD_SHAPER, shaper);
-        bind(context, RouteNames.RECORD_BATCH, new RecordBatchStrategy());
-        bind(context, RouteNames.CACHE_WRITER, writer);
-        PageAhead pageAhead = new PageAhead(context.createProducerTemplate(), pacer, settings.pageConcurrency());
-        bind(context, RouteNames.PAGE_AHEAD, pageAhead);
-        bind(context, RouteNames.STREAM_SYNC, new StreamSync(settings, session, recordState, writer, pacer, secrets, pageAhead,
-                new RecordLookup(context.createProducerTemplate()), shaper));
         bind(context, RouteNames.CACHE_RETRY_POLICY, RetryPolicies.cache(settings));
-        bind(context, RouteNames.CACHE_RECOVERY, new CacheRecovery(session, writer, pageAhead, secrets, CacheFaults.place(settings.cacheUrl())));
+        bind(context, RouteNames.SYNC_SESSION, session);
+        bind(context, RouteNames.PAGE_AHEAD, pageAhead);
+        bind(context, RouteNames.RECORD_LOOKUP, new RecordLookup());
+        bind(context, RouteNames.RUN_PLANNER, new RunPlanner(recordState));
+        bind(context, RouteNames.PAGE_READER, new PageReader(pageAhead));
+        bind(context, RouteNames.RECORD_SHAPER, new RecordShaper());
+        bind(context, RouteNames.RECORD_STATE, recordState);
+        bind(context, RouteNames.RECORD_BATCH, new RecordBatchStrategy());
+        bind(context, RouteNames.CACHE_WRITER, new CacheWriter(recordState));
+        bind(context, RouteNames.DELETE_CHECK, new DeleteCheck(recordState));
+        bind(context, RouteNames.RUN_RECORDER, new RunRecorder(pageAhead));
+        bind(context, RouteNames.CACHE_RECOVERY, new CacheRecovery(pageAhead));
         // JMX MBeans, health checks, remote JMX, progress output, graceful stop (see management/)
         Operations.install(context, settings, session, pacer, secrets);
 
-        // Every failure is reported once, as one line, by whoever meets it: a stream's by StreamSync.fail,
+        // Every failure is reported once, as one line, by whoever meets it: a stream's by RunRecorder.fail,
         // a sync that cannot start by the command line, the JMX trigger or the schedule's route. Camel's own
         // report of an exhausted exchange (exchange ids; stack trace, message history) would only repeat
         // it: logged at DEBUG. (logExhausted(false) alone does not stop it where nothing is redelivered.)

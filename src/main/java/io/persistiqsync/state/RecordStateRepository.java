@@ -4,18 +4,17 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.HashSet;
-import java.util.Set;
-import java.util.function.Supplier;
 
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
 import org.apache.camel.spi.IdempotentRepository;
 import org.apache.camel.support.service.ServiceSupport;
 
 import io.persistiqsync.api.FieldType;
 import io.persistiqsync.cache.CacheStore;
+import io.persistiqsync.routes.RouteNames;
 
 /**
  * The idempotent repository behind incremental sync, stored in the cache database itself
@@ -29,76 +28,84 @@ import io.persistiqsync.cache.CacheStore;
  * however many records a stream has. A stream with no state at all when its run begins (a first sync)
  * skips those reads: only ids this run has stored can have a hash, and {@link IdFilter} tells which
  * ids may be among them (a record the API shows twice as pages shift), so only those are looked up.
+ * <p>
+ * The repository holds nothing of a run: the hashes it checks are the {@link RecordStates} of the run
+ * the exchange carries (Camel hands the exchange to {@link #contains(Exchange, String)} and
+ * {@link #add(Exchange, String)}), and the database is the one that run writes to.
  */
 public class RecordStateRepository extends ServiceSupport implements IdempotentRepository {
-    private final Supplier<CacheStore> store;
-    private String stream;
-    /** stored hash per id, for the ids of the current page (a null hash: known but forgotten or deleted) */
-    private final Map<String, String> stored = new HashMap<>();
-    /** hashes added since the last commit */
-    private final Map<String, String> pending = new HashMap<>();
-    /** ids added since the last commit that had never been stored */
-    private final Set<String> newIds = new HashSet<>();
-    /** the ids this run stored, when the stream had no state at its start (else null: every page is looked up) */
-    private IdFilter storedThisRun;
-
-    public RecordStateRepository(Supplier<CacheStore> store) {
-        this.store = store;
-    }
 
     /** A stream's run begins: whether its state is empty decides how pages are looked up. */
-    public synchronized void beginStream(String streamName) throws SQLException {
-        stream = streamName;
-        stored.clear();
-        pending.clear();
-        newIds.clear();
-        CacheStore db = store.get();
+    public RecordStates open(CacheStore db, String streamName) throws SQLException {
         List<Long> known = db.query("SELECT COUNT(*) FROM " + db.table("_record_state") + " WHERE stream = ?", rs -> rs.getLong(1), streamName);
-        storedThisRun = known.get(0) == 0 ? new IdFilter() : null;
+        return new RecordStates(streamName, known.get(0) == 0);
     }
 
-    /** Reads the stored hashes of a page's ids in one query. */
-    public synchronized void prefetch(String streamName, Collection<String> ids) throws SQLException {
-        if (!streamName.equals(stream)) beginStream(streamName);
-        stored.clear();
-        List<String> idList = storedThisRun == null ? new ArrayList<>(ids) : ids.stream().filter(storedThisRun::mightContain).toList();
-        if (idList.isEmpty()) return;
-        CacheStore db = store.get();
-        for (int from = 0; from < idList.size(); from += 500) {
-            List<String> chunk = idList.subList(from, Math.min(idList.size(), from + 500));
-            Object[] params = new Object[chunk.size() + 1];
-            params[0] = streamName;
-            for (int i = 0; i < chunk.size(); i++) params[i + 1] = chunk.get(i);
-            db.query("SELECT id, hash FROM " + db.table("_record_state") + " WHERE stream = ? AND id IN ("
-                    + String.join(", ", Collections.nCopies(chunk.size(), "?")) + ")",
-                    rs -> stored.put(rs.getString(1), rs.getString(2)), params);
+    /** Reads the stored hashes of the run's page ids in one query (sync-stream calls it after each page). */
+    public void prefetch(@ExchangeProperty(RouteNames.STREAM_RUN) RecordStates.Owner run) throws SQLException {
+        prefetch(run.store(), run.recordStates(), run.pageIds());
+    }
+
+    /** Reads the stored hashes of these ids into the run's states, in one query per 500 ids. */
+    public void prefetch(CacheStore db, RecordStates states, Collection<String> ids) throws SQLException {
+        synchronized (states) {
+            states.stored.clear();
+            List<String> idList = states.storedThisRun == null ? new ArrayList<>(ids)
+                    : ids.stream().filter(states.storedThisRun::mightContain).toList();
+            for (int from = 0; from < idList.size(); from += 500) {
+                List<String> chunk = idList.subList(from, Math.min(idList.size(), from + 500));
+                Object[] params = new Object[chunk.size() + 1];
+                params[0] = states.stream;
+                for (int i = 0; i < chunk.size(); i++) params[i + 1] = chunk.get(i);
+                db.query("SELECT id, hash FROM " + db.table("_record_state") + " WHERE stream = ? AND id IN ("
+                        + String.join(", ", Collections.nCopies(chunk.size(), "?")) + ")",
+                        rs -> states.stored.put(rs.getString(1), rs.getString(2)), params);
+            }
         }
     }
 
-    /** Whether the last add of this id was its first appearance ever (else it is a change). */
-    public synchronized boolean isNew(String id) {
-        return newIds.contains(id);
+    @Override
+    public boolean contains(Exchange exchange, String key) {
+        Key k = Key.parse(key);
+        return states(exchange).contains(k.id, k.hash);
     }
 
     @Override
-    public synchronized boolean contains(String key) {
+    public boolean add(Exchange exchange, String key) {
         Key k = Key.parse(key);
-        String hash = pending.containsKey(k.id) ? pending.get(k.id) : stored.get(k.id);
-        return k.hash.equals(hash);
+        return states(exchange).add(k.id, k.hash);
     }
 
     @Override
-    public synchronized boolean add(String key) {
-        if (contains(key)) return false;
-        Key k = Key.parse(key);
-        if (!stored.containsKey(k.id) && !pending.containsKey(k.id)) newIds.add(k.id);
-        pending.put(k.id, k.hash);
+    public boolean remove(Exchange exchange, String key) {
+        return states(exchange).remove(Key.parse(key).id);
+    }
+
+    @Override
+    public boolean confirm(Exchange exchange, String key) {
         return true;
     }
 
+    private static RecordStates states(Exchange exchange) {
+        RecordStates.Owner run = exchange.getProperty(RouteNames.STREAM_RUN, RecordStates.Owner.class);
+        if (run == null) throw new IllegalStateException("no stream run on the exchange: the record state is the run's");
+        return run.recordStates();
+    }
+
+    /** Camel calls the exchange forms; without an exchange there is no run whose state to check. */
     @Override
-    public synchronized boolean remove(String key) {
-        return pending.remove(Key.parse(key).id) != null;
+    public boolean contains(String key) {
+        throw withoutRun();
+    }
+
+    @Override
+    public boolean add(String key) {
+        throw withoutRun();
+    }
+
+    @Override
+    public boolean remove(String key) {
+        throw withoutRun();
     }
 
     @Override
@@ -106,30 +113,19 @@ public class RecordStateRepository extends ServiceSupport implements IdempotentR
         return true;
     }
 
-    /** Forgets every stored hash (all streams): the next sync rewrites everything. */
+    /** Nothing to clear here: the state is the runs' ({@link #forget} forgets a stream's stored hashes). */
     @Override
-    public synchronized void clear() {
-        try {
-            CacheStore db = store.get();
-            db.update("UPDATE " + db.table("_record_state") + " SET hash = NULL");
-            db.commit();
-            storedThisRun = null;
-            stored.clear();
-            pending.clear();
-            newIds.clear();
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot clear _record_state: " + e.getMessage(), e);
-        }
+    public void clear() {
+        throw withoutRun();
+    }
+
+    private static UnsupportedOperationException withoutRun() {
+        return new UnsupportedOperationException("the record state is checked per run: call the forms that take the exchange");
     }
 
     /** Forgets the stored hashes of one stream (--full-refresh); joins the caller's transaction. */
-    public synchronized void forget(String streamName) throws SQLException {
-        CacheStore db = store.get();
+    public void forget(CacheStore db, String streamName) throws SQLException {
         db.update("UPDATE " + db.table("_record_state") + " SET hash = NULL WHERE stream = ?", streamName);
-        storedThisRun = null;
-        stored.clear();
-        pending.clear();
-        newIds.clear();
     }
 
     /**
@@ -137,24 +133,18 @@ public class RecordStateRepository extends ServiceSupport implements IdempotentR
      *
      * @param idsAndHashes id -> content hash
      * @param passId       the pass that saw them (deletes are records a complete full pass did not see)
-     * @param allNew       none of them has state yet ({@link #isNew}): inserted without looking
+     * @param allNew       none of them has state yet ({@link RecordStates#isNew}): inserted without looking
      */
-    public void write(String streamName, Map<String, String> idsAndHashes, long passId, boolean allNew) throws SQLException {
+    public void write(CacheStore db, RecordStates states, Map<String, String> idsAndHashes, long passId, boolean allNew) throws SQLException {
         if (idsAndHashes.isEmpty()) return;
-        synchronized (this) {
-            if (storedThisRun != null && streamName.equals(stream)) idsAndHashes.keySet().forEach(storedThisRun::add);
+        synchronized (states) {
+            if (states.storedThisRun != null) idsAndHashes.keySet().forEach(states.storedThisRun::add);
         }
         List<String[]> rows = new ArrayList<>(idsAndHashes.size());
         String pass = Long.toString(passId);
-        idsAndHashes.forEach((id, hash) -> rows.add(new String[] {streamName, id, hash, pass}));
-        store.get().stageAndUpsert("_record_state", List.of("stream", "id"), List.of("stream", "id", "hash", "seen_pass"),
+        idsAndHashes.forEach((id, hash) -> rows.add(new String[] {states.stream, id, hash, pass}));
+        db.stageAndUpsert("_record_state", List.of("stream", "id"), List.of("stream", "id", "hash", "seen_pass"),
                 List.of(FieldType.TEXT, FieldType.TEXT, FieldType.TEXT, FieldType.INTEGER), rows, List.of(), List.of(), allNew);
-    }
-
-    /** The staged hashes are now in the database (or were rolled back): start over. */
-    public synchronized void batchEnded() {
-        pending.clear();
-        newIds.clear();
     }
 
     /**
@@ -163,8 +153,7 @@ public class RecordStateRepository extends ServiceSupport implements IdempotentR
      *
      * @return how many records were marked deleted
      */
-    public int markUnseenDeleted(String streamName, long passId, long syncId, String now) throws SQLException {
-        CacheStore db = store.get();
+    public int markUnseenDeleted(CacheStore db, String streamName, long passId, long syncId, String now) throws SQLException {
         String table = db.table(streamName);
         String timestamp = db.dialect().cast("'" + now + "'", FieldType.TIMESTAMP);
         int deleted = db.update("UPDATE " + table + " SET " + db.dialect().quote(CacheStore.DELETED_AT) + " = " + timestamp + ", "
@@ -180,8 +169,7 @@ public class RecordStateRepository extends ServiceSupport implements IdempotentR
      * The live records of a stream the pass did not see (yet), when there are at most {@code max} of
      * them; else null (too many to ask about one by one).
      */
-    public List<String> unseenIds(String streamName, long passId, int max) throws SQLException {
-        CacheStore db = store.get();
+    public List<String> unseenIds(CacheStore db, String streamName, long passId, int max) throws SQLException {
         String unseen = " FROM " + db.table("_record_state") + " WHERE stream = ? AND hash IS NOT NULL AND (seen_pass IS NULL OR seen_pass <> ?)";
         long count = db.query("SELECT COUNT(*)" + unseen, rs -> rs.getLong(1), streamName, passId).get(0);
         if (count > max) return null;

@@ -41,7 +41,7 @@ public final class SyncRunLog {
     /** A run that never began: the runtime was stopping when its turn came. Recorded, so the history has every stream asked for. */
     public static void notBegun(CacheStore store, String stream, String reason, Instant at) throws SQLException {
         long id = start(store, stream, null, at);
-        finish(store, id, INTERRUPTED, new RunCounts(0, 0, 0, 0, 0, 0, 0), reason, at);
+        finish(store, id, INTERRUPTED, RunCounts.ZERO, reason, at);
         store.commit();
     }
 
@@ -63,13 +63,8 @@ public final class SyncRunLog {
                 counts.rejected(), counts.pages(), counts.requests(), error, id);
     }
 
-    /** The counts of one run. */
-    public record RunCounts(long created, long changed, long unchanged, long deleted, long rejected, long pages, long requests) {
-    }
-
     /** One row of _sync_runs. */
-    public record Run(long id, String stream, String mode, Instant startedAt, Instant finishedAt, String status, long created, long changed,
-            long unchanged, long deleted, long rejected, long pages, long requests, String error) {
+    public record Run(long id, String stream, String mode, Instant startedAt, Instant finishedAt, String status, RunCounts counts, String error) {
 
         public Double seconds() {
             return startedAt == null || finishedAt == null ? null : Duration.between(startedAt, finishedAt).toMillis() / 1000.0;
@@ -86,8 +81,9 @@ public final class SyncRunLog {
             s.setString(1, stream);
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next() && out.size() < n) {
-                    out.add(new Run(rs.getLong(1), rs.getString(2), rs.getString(3), instant(rs, 4), instant(rs, 5), rs.getString(6), rs.getLong(7),
-                            rs.getLong(8), rs.getLong(9), rs.getLong(10), rs.getLong(11), rs.getLong(12), rs.getLong(13), rs.getString(14)));
+                    out.add(new Run(rs.getLong(1), rs.getString(2), rs.getString(3), instant(rs, 4), instant(rs, 5), rs.getString(6), new RunCounts(
+                            rs.getLong(7), rs.getLong(8), rs.getLong(9), rs.getLong(10), rs.getLong(11), rs.getLong(12), rs.getLong(13)),
+                            rs.getString(14)));
                 }
             }
         }

@@ -6,31 +6,22 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.persistiqsync.api.PageAhead;
-import io.persistiqsync.api.Secrets;
 import io.persistiqsync.cache.CacheFaults;
 import io.persistiqsync.routes.RouteNames;
 
 /**
  * What a stream does when the cache's connection is lost (error-handling.camel.yaml): the failure is
  * recognised ({@link #connectionLost}); before each new attempt ({@link #process}, Camel's onRedelivery)
- * what was not committed is dropped, the connection is replaced, and the attempt is said in one line.
- * The attempt then goes on in the same run from the last committed page (StreamSync.begin).
+ * what was not committed is dropped, the session's connection is replaced, and the attempt is said in
+ * one line. The attempt then goes on in the same run from the last committed page (RunPlanner.begin).
  */
 public class CacheRecovery implements Processor {
     private static final Logger LOG = LoggerFactory.getLogger(CacheRecovery.class);
 
-    private final SyncSession session;
-    private final CacheWriter writer;
     private final PageAhead pageAhead;
-    private final Secrets secrets;
-    private final String place;
 
-    public CacheRecovery(SyncSession session, CacheWriter writer, PageAhead pageAhead, Secrets secrets, String place) {
-        this.session = session;
-        this.writer = writer;
+    public CacheRecovery(PageAhead pageAhead) {
         this.pageAhead = pageAhead;
-        this.secrets = secrets;
-        this.place = place;
     }
 
     /** Whether the exchange failed because the cache's connection was lost (a fault that passes). */
@@ -43,15 +34,20 @@ public class CacheRecovery implements Processor {
     @Override
     public void process(Exchange exchange) {
         Throwable failure = failure(exchange);
+        SyncSession session = exchange.getProperty(RouteNames.SESSION, SyncSession.class);
         StreamRun run = exchange.getProperty(RouteNames.STREAM_RUN, StreamRun.class);
         int attempt = exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER, 0, Integer.class) + 1;
         int attempts = exchange.getMessage().getHeader(Exchange.REDELIVERY_MAX_COUNTER, 0, Integer.class) + 1;
-        writer.discard();
-        if (run != null) pageAhead.forget(run.getPosition());
+        if (run != null) {
+            run.clearBatch();
+            pageAhead.forget(run.getPosition());
+        }
         session.rollbackQuietly(failure);
         session.reconnect();
         String where = run != null ? run.position() : "sync";
-        LOG.warn("{}: {}; retrying ({} of {})", where, secrets.redact(CacheFaults.describe(failure, place)), attempt, attempts);
+        LOG.warn("{}: {}; retrying ({} of {})", where,
+                session.settings().secrets().redact(CacheFaults.describe(failure, CacheFaults.place(session.settings().cacheUrl()))), attempt,
+                attempts);
     }
 
     /** The exception the attempt failed with (Camel moves it to EXCEPTION_CAUGHT once it handles it). */

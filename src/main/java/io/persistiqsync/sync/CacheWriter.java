@@ -2,13 +2,11 @@ package io.persistiqsync.sync;
 
 import java.sql.SQLException;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 
 import org.apache.camel.Body;
 import org.apache.camel.ExchangeProperty;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import io.persistiqsync.cache.CacheRecord;
 import io.persistiqsync.cache.CacheStore;
@@ -17,109 +15,67 @@ import io.persistiqsync.state.RecordStateRepository;
 import io.persistiqsync.state.StreamStateStore;
 
 /**
- * Writes batches: new and changed rows, the record state, rejected records and the checkpoint (the
+ * The write stage: new and changed rows, the record state, rejected records and the checkpoint (the
  * page reached) commit in one transaction every {@code cache.pages-per-commit} pages and at the end of
- * each partition. A crash loses at most the uncommitted pages, which the next sync reads again.
+ * each partition. A crash loses at most the uncommitted pages, which the next sync reads again. The
+ * batch waiting for its commit is the run's ({@link StreamRun}); this bean holds nothing between calls.
  */
 public class CacheWriter {
-    private final SyncSession session;
+    private static final Logger LOG = LoggerFactory.getLogger(CacheWriter.class);
+
     private final RecordStateRepository recordState;
-    private final int pagesPerCommit;
 
-    /** records never stored before (plain inserts), and changed ones (upserts) */
-    private final Map<String, CacheRecord> created = new LinkedHashMap<>();
-    private final Map<String, CacheRecord> rows = new LinkedHashMap<>();
-    /** hashes of changed records and, in a full pass, of unchanged ones (seen by the pass) */
-    private final Map<String, String> seen = new LinkedHashMap<>();
-    private final List<CacheRecord> rejected = new ArrayList<>();
-    private int pages;
-
-    public CacheWriter(SyncSession session, RecordStateRepository recordState, int pagesPerCommit) {
-        this.session = session;
+    public CacheWriter(RecordStateRepository recordState) {
         this.recordState = recordState;
-        this.pagesPerCommit = pagesPerCommit;
     }
 
-    /** Takes one page's batch (an empty page has none: the body is then still the page). */
+    /** Takes one page's batch (an empty page has none: the body is then still the page); commits every pages-per-commit pages. */
     public void write(@Body Object body, @ExchangeProperty(RouteNames.STREAM_RUN) StreamRun run) throws SQLException {
-        if (body instanceof RecordBatch batch) {
-            for (RecordBatch.Entry e : batch.entries()) {
-                CacheRecord r = e.record();
-                if (!r.isAccepted()) {
-                    rejected.add(r);
-                    run.rejected++;
-                } else if (e.unchanged()) {
-                    run.unchanged++;
-                    // (a new record shown twice already has its state row, inserted with it)
-                    if (run.fullPass() && !created.containsKey(r.id())) seen.put(r.id(), r.hash());
-                } else if (created.containsKey(r.id())) {
-                    // shown twice in one batch with different content: still one new record
-                    run.changed++;
-                    created.put(r.id(), r);
-                } else if (recordState.isNew(r.id())) {
-                    run.created++;
-                    created.put(r.id(), r);
-                } else {
-                    run.changed++;
-                    rows.put(r.id(), r);
-                    seen.put(r.id(), r.hash());
-                }
-            }
-        }
-        if (++pages >= pagesPerCommit) commit(run);
-        session.observer().pageWritten(run);
+        stage(body, run);
+        if (run.pageStaged() >= run.session().settings().pagesPerCommit()) commit(run);
+        run.session().observer().pageWritten(run);
     }
 
     /**
-     * Records a full pass missed although the API still has them (see {@link StreamSync#finish}): stored
-     * as seen by the pass, written only where they changed. The stored hashes were prefetched.
+     * The records a full pass missed although the API still has them (confirm-deletes): stored as seen
+     * by the pass, written only where they changed, and committed. A record the lookup answers but that
+     * is refused stays missing, as one the API no longer has.
      */
-    public void writeFound(StreamRun run, List<CacheRecord> found) throws SQLException {
-        for (CacheRecord r : found) {
-            if (recordState.contains(r.stateKey())) {
-                run.unchanged++;
-            } else {
-                run.changed++;
-                rows.put(r.id(), r);
+    public void writeFound(@Body Object body, @ExchangeProperty(RouteNames.STREAM_RUN) StreamRun run) throws SQLException {
+        if (body instanceof RecordBatch batch) {
+            batch.entries().removeIf(e -> !e.record().isAccepted());
+            if (batch.size() > 0) {
+                LOG.info("{}: {} records missing from the pass are still there (moved between pages)", run.getStreamName(), batch.size());
             }
-            seen.put(r.id(), r.hash());
         }
+        stage(body, run);
         commit(run);
+    }
+
+    private static void stage(Object body, StreamRun run) {
+        if (body instanceof RecordBatch batch) {
+            for (RecordBatch.Entry e : batch.entries()) run.stage(e.record(), e.unchanged());
+        }
     }
 
     /** Commits what is pending with the checkpoint of the page reached. */
     public void commit(@ExchangeProperty(RouteNames.STREAM_RUN) StreamRun run) throws SQLException {
-        CacheStore db = session.store();
+        CacheStore db = run.store();
+        StreamRun.Batch batch = run.batch();
         try {
             db.applyColumnChanges(run.stream(), run.columns());
             Instant now = Instant.now();
-            db.upsertRecords(run.stream(), run.columns(), created.values(), run.runId(), now, true);
-            db.upsertRecords(run.stream(), run.columns(), rows.values(), run.runId(), now, false);
-            Map<String, String> createdHashes = new LinkedHashMap<>();
-            created.forEach((id, r) -> createdHashes.put(id, r.hash()));
-            recordState.write(run.stream().name(), createdHashes, run.state().passId(), true);
-            recordState.write(run.stream().name(), seen, run.state().passId(), false);
-            db.reject(rejected, run.runId(), now);
-            run.state(run.state().checkpoint(run.getPartition(), run.page()));
-            StreamStateStore.save(db, run.state());
+            db.upsertRecords(run.stream(), run.columns(), batch.createdRecords(), run.runId(), now, true);
+            db.upsertRecords(run.stream(), run.columns(), batch.rows.values(), run.runId(), now, false);
+            recordState.write(db, run.recordStates(), batch.createdHashes(), run.state().passId(), true);
+            recordState.write(db, run.recordStates(), batch.seen, run.state().passId(), false);
+            db.reject(batch.rejected, run.runId(), now);
+            var checkpointed = run.state().checkpoint(run.getPartition(), run.page());
+            StreamStateStore.save(db, checkpointed);
             db.commit();
-            run.committed();
+            run.committed(checkpointed);
         } finally {
-            clear();
+            run.clearBatch();
         }
-    }
-
-    /** Drops what is pending (the run failed): the database rolls it back. */
-    public void discard() {
-        clear();
-    }
-
-    private void clear() {
-        created.clear();
-        rows.clear();
-        seen.clear();
-        rejected.clear();
-        pages = 0;
-        recordState.batchEnded();
     }
 }

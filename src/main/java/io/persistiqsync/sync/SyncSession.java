@@ -7,24 +7,32 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 
 import org.apache.camel.Body;
+import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.persistiqsync.config.SyncSettings;
+import io.persistiqsync.api.RatePacer;
 import io.persistiqsync.api.StreamCatalog;
 import io.persistiqsync.api.StreamDefinition;
 import io.persistiqsync.cache.CacheStore;
 import io.persistiqsync.cache.CacheUrls;
+import io.persistiqsync.routes.RouteNames;
 
 /**
  * One sync at a time: holds the cache connection while a sync runs and only then (a DuckDB file is
  * free for other tools between syncs). A sync asked for while another runs (a scheduled fire during
  * a long sync, a JMX syncNow()) is skipped and counted, never run twice at once.
+ * <p>
+ * It is what one account's sync shares: the settings, the rate pacer, the cache connection, the
+ * request and report. {@link #open} puts it on the exchange ({@code session}), and the stage beans
+ * reach it from there or through the run, never through a field of their own.
  */
 public class SyncSession {
     private static final Logger LOG = LoggerFactory.getLogger(SyncSession.class);
 
     private final SyncSettings settings;
+    private final RatePacer pacer;
     private final ReentrantLock lock = new ReentrantLock();
     private final AtomicLong skipped = new AtomicLong();
     private final AtomicLong cacheWaits = new AtomicLong();
@@ -43,8 +51,18 @@ public class SyncSession {
         void apply(CacheStore db) throws SQLException;
     }
 
-    public SyncSession(SyncSettings settings) {
+    public SyncSession(SyncSettings settings, RatePacer pacer) {
         this.settings = settings;
+        this.pacer = pacer;
+    }
+
+    public SyncSettings settings() {
+        return settings;
+    }
+
+    /** The pacer of this account's requests (it also counts them: a run's requests are its difference). */
+    public RatePacer pacer() {
+        return pacer;
     }
 
     /** The request for a sync of the configured streams (what the schedule runs). */
@@ -52,8 +70,12 @@ public class SyncSession {
         return new SyncRequest(StreamCatalog.select(settings.streams()), false, false);
     }
 
-    /** Starts a sync: takes the lock, opens the cache, answers the streams to sync (none when skipped). */
-    public List<StreamDefinition> open(@Body Object body) throws SQLException {
+    /**
+     * Starts a sync: takes the lock, opens the cache, answers the streams to sync (none when skipped).
+     * The exchange carries the session from here on: each stream's run is planned and recorded with it.
+     */
+    public List<StreamDefinition> open(@Body Object body, Exchange exchange) throws SQLException {
+        exchange.setProperty(RouteNames.SESSION, this);
         if (!lock.tryLock()) {
             skipped.incrementAndGet();
             observer.syncSkipped(body instanceof SyncRequest r ? r : configuredRequest());

@@ -93,7 +93,7 @@ class PageAheadTest {
     }
 
     private static PageRequest page(int n) {
-        return new PageRequest("leads", "/v1/leads", "leads", true, n, "updated_after", "2024-01-01T00:00:00Z", false);
+        return new PageRequest("leads", "/v1/leads", "leads", true, n, "updated_after", "2024-01-01T00:00:00Z");
     }
 
     private CompletableFuture<String> fetchAsync(PageAhead ahead, int n) {

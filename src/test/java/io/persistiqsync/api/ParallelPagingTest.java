@@ -34,8 +34,8 @@ class ParallelPagingTest {
             SyncReport report = env.sync("leads");
 
             assertTrue(report.succeeded(), () -> report.results().toString());
-            assertEquals(2000, report.result("leads").created());
-            assertEquals(20, report.result("leads").pages());
+            assertEquals(2000, report.result("leads").counts().created());
+            assertEquals(20, report.result("leads").counts().pages());
             assertEquals(new HashSet<>(env.simulator.account().liveLeadIds()),
                     new HashSet<>(env.rows("SELECT id FROM leads").stream().map(r -> r.get("id")).toList()));
             assertEquals(2000, env.count("SELECT count(*) FROM _record_state"));
@@ -86,7 +86,7 @@ class ParallelPagingTest {
                 session.stopWhen(() -> leadRequests(env) >= 4);
                 SyncReport stopped = runtime.sync(new SyncRequest(StreamCatalog.select(List.of("leads")), false, false));
                 assertEquals("interrupted", stopped.result("leads").status(), () -> stopped.results().toString());
-                stoppedPages = stopped.result("leads").pages();
+                stoppedPages = stopped.result("leads").counts().pages();
                 assertTrue(stoppedPages < 10, "stopped midway");
 
                 env.simulator.account().editLeads(1000);

@@ -159,7 +159,7 @@ class ResilienceTest {
         env.simulator.faults().inject(LEADS, Fault.EMPTY_PAGE_HAS_MORE, 1);
         SyncReport report = env.sync("leads");
         assertTrue(report.succeeded());
-        assertEquals(3, report.result("leads").pages());
+        assertEquals(3, report.result("leads").counts().pages());
         assertEquals(150, env.count("SELECT count(*) FROM leads"), "pages 2 and 3 were still read");
     }
 
@@ -170,7 +170,7 @@ class ResilienceTest {
         env.simulator.account().setLeadAttribute(ids.get(4), "id", null);
         SyncReport report = env.sync("leads");
         assertTrue(report.succeeded());
-        assertEquals(2, report.result("leads").rejected());
+        assertEquals(2, report.result("leads").counts().rejected());
         assertEquals(248, env.count("SELECT count(*) FROM leads"));
         var rejected = env.rows("SELECT record_id, reason, raw_json FROM _rejected ORDER BY record_id NULLS LAST");
         assertEquals(ids.get(3), rejected.get(0).get("record_id"));

@@ -59,7 +59,7 @@ class WindowEdgeTest {
 
             assertTrue(report.succeeded(), () -> report.results().toString());
             assertEquals(0, env.simulator.requests().rateLimited(), "no request was sent into a window already used up");
-            assertEquals(pages * PAGE_SIZE, report.result("leads").created());
+            assertEquals(pages * PAGE_SIZE, report.result("leads").counts().created());
             assertEquals(new HashSet<>(env.simulator.account().liveLeadIds()),
                     new HashSet<>(env.rows("SELECT id FROM leads").stream().map(r -> r.get("id")).toList()), "every lead, once");
 

@@ -139,7 +139,7 @@ class BigQuerySinkTest extends SinkContract {
             int queries = bigQuery.queryJobs();
             StreamResult first = counted.sync("leads").result("leads");
             assertTrue(first.succeeded(), first::toString);
-            assertEquals(20, first.pages());
+            assertEquals(20, first.counts().pages());
             int firstLoads = bigQuery.loadJobs() - loads;
             int firstQueries = bigQuery.queryJobs() - queries;
             // three commits change something: the new table's columns (with the run log), the rows (with the columns the
@@ -152,7 +152,7 @@ class BigQuerySinkTest extends SinkContract {
             queries = bigQuery.queryJobs();
             StreamResult again = counted.sync(false, true, "leads").result("leads");
             assertTrue(again.succeeded(), again::toString);
-            assertEquals(200, again.changed() + again.created());
+            assertEquals(200, again.counts().changed() + again.counts().created());
             int commits = 20 / 5;
             assertEquals(commits + 1, bigQuery.loadJobs() - loads, "load jobs");
             assertEquals(commits + 1, bigQuery.queryJobs() - queries, "queries");
@@ -202,7 +202,7 @@ class BigQuerySinkTest extends SinkContract {
         }
 
         StreamResult resumed = sync(false, "leads").result("leads");
-        assertEquals(3, resumed.changed(), "the pages are read again and the records found changed again");
+        assertEquals(3, resumed.counts().changed(), "the pages are read again and the records found changed again");
         for (String id : edited) assertLeadStored(id);
         assertMirrorEqualsWorkingFile();
     }

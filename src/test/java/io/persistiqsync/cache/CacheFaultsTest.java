@@ -76,7 +76,7 @@ class CacheFaultsTest {
             SyncReport report = sync.get(120, TimeUnit.SECONDS);
             StreamResult leads = report.result("leads");
             assertEquals("succeeded", leads.status(), () -> String.valueOf(leads.error()));
-            assertEquals(LEADS, leads.created(), "every lead counted once: pages not committed before the restart were read again, not counted twice");
+            assertEquals(LEADS, leads.counts().created(), "every lead counted once: pages not committed before the restart were read again, not counted twice");
         }
         assertEquals(LEADS, count("SELECT count(DISTINCT id) FROM public.leads"));
         assertEquals(LEADS, count("SELECT count(*) FROM public.leads"));

@@ -134,7 +134,7 @@ abstract class SinkContract {
         assertEquals(LEADS, count("SELECT count(DISTINCT " + q("id") + ") FROM " + t("leads")));
         assertEquals(2, count("SELECT count(*) FROM " + t("users")));
         assertEquals(3, count("SELECT count(*) FROM " + t("campaigns")));
-        assertEquals(LEADS, report.result("leads").created());
+        assertEquals(LEADS, report.result("leads").counts().created());
         Map<String, Map<String, Object>> stored = new LinkedHashMap<>();
         for (Map<String, Object> row : rows("SELECT * FROM " + t("leads"))) stored.put((String) row.get("id"), row);
         for (String id : account.liveLeadIds()) assertLeadStored(id, stored.get(id));
@@ -152,8 +152,8 @@ abstract class SinkContract {
         StreamResult leads = sync(false, "leads").result("leads");
 
         assertEquals("incremental", leads.mode());
-        assertEquals(3, leads.created());
-        assertEquals(4, leads.changed());
+        assertEquals(3, leads.counts().created());
+        assertEquals(4, leads.counts().changed());
         assertEquals(LEADS + 3, count("SELECT count(*) FROM " + t("leads")));
         for (String id : edited) assertLeadStored(id);
         for (String id : added) assertLeadStored(id);
@@ -167,7 +167,7 @@ abstract class SinkContract {
         List<String> removed = account.removeLeads(2);
         Map<String, Object> before = lead(removed.get(0));
 
-        assertEquals(2, sync(true, "leads").result("leads").deleted());
+        assertEquals(2, sync(true, "leads").result("leads").counts().deleted());
 
         for (String id : removed) assertNotNull(lead(id).get("_deleted_at"), id + " is marked deleted");
         Map<String, Object> after = lead(removed.get(0));

@@ -41,10 +41,10 @@ class FullSyncTest {
         assertEquals(250, env.count("SELECT count(DISTINCT id) FROM leads"));
         assertEquals(3, env.count("SELECT count(*) FROM users"));
         assertEquals(120, env.count("SELECT count(*) FROM campaigns"));
-        assertEquals(250, report.result("leads").created());
-        assertEquals(3, report.result("leads").pages(), "250 leads at 100 a page");
-        assertEquals(1, report.result("users").pages(), "a single-page users answer");
-        assertEquals(2, report.result("campaigns").pages());
+        assertEquals(250, report.result("leads").counts().created());
+        assertEquals(3, report.result("leads").counts().pages(), "250 leads at 100 a page");
+        assertEquals(1, report.result("users").counts().pages(), "a single-page users answer");
+        assertEquals(2, report.result("campaigns").counts().pages());
         assertEquals(0, env.count("SELECT count(*) FROM leads WHERE _synced_at IS NULL OR _sync_id IS NULL OR _deleted_at IS NOT NULL"));
     }
 

@@ -47,7 +47,7 @@ class IncrementalSyncTest {
         SyncReport report = env.sync(true, false, "leads");
 
         assertEquals(StreamRun.FULL_PASS, report.result("leads").mode(), "--full-pass is a full pass, not the open pass resumed");
-        assertEquals(3, report.result("leads").deleted());
+        assertEquals(3, report.result("leads").counts().deleted());
         for (String id : removed) {
             assertEquals(1, env.count("SELECT count(*) FROM leads WHERE _deleted_at IS NOT NULL AND id = '" + id + "'"), id);
         }
@@ -61,9 +61,9 @@ class IncrementalSyncTest {
 
         StreamResult leads = second.result("leads");
         assertEquals(StreamRun.INCREMENTAL, leads.mode());
-        assertEquals(0, leads.created() + leads.changed());
-        assertEquals(0, second.result("users").created() + second.result("users").changed());
-        assertEquals(0, second.result("campaigns").created() + second.result("campaigns").changed());
+        assertEquals(0, leads.counts().created() + leads.counts().changed());
+        assertEquals(0, second.result("users").counts().created() + second.result("users").counts().changed());
+        assertEquals(0, second.result("campaigns").counts().created() + second.result("campaigns").counts().changed());
         assertEquals(syncedAt, env.rows("SELECT max(_synced_at)::VARCHAR AS t FROM leads").get(0).get("t").toString(), "no row rewritten");
         List<RecordedRequest> leadRequests = env.simulator.requests().requests().stream().filter(r -> r.path().equals("/v1/leads")).toList();
         assertEquals(1, leadRequests.size(), "nothing changed: one page of updated leads");
@@ -80,8 +80,8 @@ class IncrementalSyncTest {
 
         StreamResult leads = report.result("leads");
         assertEquals(StreamRun.INCREMENTAL, leads.mode());
-        assertEquals(5, leads.created());
-        assertEquals(7, leads.changed());
+        assertEquals(5, leads.counts().created());
+        assertEquals(7, leads.counts().changed());
         assertEquals(305, env.count("SELECT count(*) FROM leads"));
         for (String id : edited) {
             String expected = env.simulator.account().lead(id).get("data").toString();
@@ -99,9 +99,9 @@ class IncrementalSyncTest {
         env.simulator.account().addLeads(150); // two more pages of updated leads, all new
         SyncReport report = env.sync(true, false, "leads");
         StreamResult leads = report.result("leads");
-        assertEquals(1, leads.changed(), leads::toString);
-        assertEquals(150, leads.created());
-        assertEquals(299, leads.unchanged());
+        assertEquals(1, leads.counts().changed(), leads::toString);
+        assertEquals(150, leads.counts().created());
+        assertEquals(299, leads.counts().unchanged());
         assertEquals(151, env.count("SELECT count(*) FROM leads WHERE _sync_id = (SELECT max(id) FROM _sync_runs WHERE stream = 'leads')"),
                 "rows written = rows changed");
     }
@@ -110,12 +110,12 @@ class IncrementalSyncTest {
     void aFullPassMarksExactlyTheRemovedRecordsAndAReturningRecordIsLiveAgain() throws Exception {
         List<String> removed = env.simulator.account().removeLeads(4);
         SyncReport incremental = env.sync("leads");
-        assertEquals(0, incremental.result("leads").deleted(), "an incremental read cannot see deletes");
+        assertEquals(0, incremental.result("leads").counts().deleted(), "an incremental read cannot see deletes");
         assertEquals(0, env.count("SELECT count(*) FROM leads WHERE _deleted_at IS NOT NULL"));
 
         SyncReport fullPass = env.sync(true, false, "leads");
         assertEquals(StreamRun.FULL_PASS, fullPass.result("leads").mode());
-        assertEquals(4, fullPass.result("leads").deleted());
+        assertEquals(4, fullPass.result("leads").counts().deleted());
         assertEquals(4, env.count("SELECT count(*) FROM leads WHERE _deleted_at IS NOT NULL AND id IN ('" + String.join("','", removed) + "')"));
         assertEquals(300, env.count("SELECT count(*) FROM leads"), "deleted records are marked, not dropped");
 
@@ -130,7 +130,7 @@ class IncrementalSyncTest {
         String user = env.simulator.account().userIds().get(0);
         env.simulator.account().removeUser(user);
         SyncReport report = env.sync("users");
-        assertEquals(1, report.result("users").deleted());
+        assertEquals(1, report.result("users").counts().deleted());
         assertNotNull(env.rows("SELECT _deleted_at FROM users WHERE id = '" + user + "'").get(0).get("_deleted_at"));
     }
 
@@ -139,8 +139,8 @@ class IncrementalSyncTest {
         SyncReport report = env.sync(false, true, "leads");
         StreamResult leads = report.result("leads");
         assertEquals(StreamRun.FULL_REFRESH, leads.mode());
-        assertEquals(300, leads.created() + leads.changed());
-        assertEquals(0, leads.unchanged());
+        assertEquals(300, leads.counts().created() + leads.counts().changed());
+        assertEquals(0, leads.counts().unchanged());
         SyncReport after = env.sync("leads");
         assertEquals(StreamRun.INCREMENTAL, after.result("leads").mode(), "a full refresh leaves a watermark behind");
     }

@@ -38,11 +38,11 @@ class MoreStreamsTest {
         SyncReport report = env.sync(ALL);
         assertTrue(report.succeeded(), () -> report.results().toString());
         assertEquals(360, env.count("SELECT count(*) FROM campaign_leads"));
-        assertEquals(6, report.result("campaign_leads").pages(), "120 per campaign: two pages each, three campaigns");
+        assertEquals(6, report.result("campaign_leads").counts().pages(), "120 per campaign: two pages each, three campaigns");
         assertEquals(0, env.count("SELECT count(*) FROM campaign_leads WHERE campaign_id IS NULL OR lead_id IS NULL OR lead IS NULL"));
         assertEquals(12, env.count("SELECT count(*) FROM replies"));
         assertEquals(700, env.count("SELECT count(*) FROM events"));
-        assertEquals(2, report.result("events").pages(), "500 events a page");
+        assertEquals(2, report.result("events").counts().pages(), "500 events a page");
         assertTrue(env.count("SELECT count(*) FROM events WHERE kind IS NOT NULL AND event_at IS NOT NULL") > 0, "the documented shape");
         assertTrue(env.count("SELECT count(*) FROM events WHERE event_type IS NOT NULL AND created_at IS NOT NULL") > 0, "the OpenAPI shape");
         assertEquals(130, env.count("SELECT count(*) FROM dnc_domains"));
@@ -86,7 +86,7 @@ class MoreStreamsTest {
                 .filter(r -> r.path().equals("/v1/events") || r.path().endsWith("/replies")).toList();
         assertEquals(4, filtered.size(), "one page of events, one of replies per campaign: " + filtered);
         assertTrue(filtered.stream().allMatch(r -> r.query().containsKey("start_at")), filtered::toString);
-        assertEquals(0, second.result("events").created() + second.result("events").changed());
+        assertEquals(0, second.result("events").counts().created() + second.result("events").counts().changed());
     }
 
     @Test
@@ -99,7 +99,7 @@ class MoreStreamsTest {
         assertEquals("succeeded", result.status(), result::toString);
         assertNotNull(result.error());
         assertTrue(result.error().contains(gone), result.error());
-        assertEquals(120, result.deleted());
+        assertEquals(120, result.counts().deleted());
         assertEquals(120, env.count("SELECT count(*) FROM campaign_leads WHERE _deleted_at IS NOT NULL AND campaign_id = '" + gone + "'"));
         assertEquals(240, env.count("SELECT count(*) FROM campaign_leads WHERE _deleted_at IS NULL"));
     }

@@ -42,8 +42,8 @@ class PageDriftTest {
             SyncReport report = env.sync("leads");
             assertTrue(report.succeeded(), () -> report.results().toString());
             assertEquals(4, env.count("SELECT count(*) FROM leads"));
-            assertEquals(4, report.result("leads").created());
-            assertEquals(1, report.result("leads").unchanged(), "the second sighting is the same record");
+            assertEquals(4, report.result("leads").counts().created());
+            assertEquals(1, report.result("leads").counts().unchanged(), "the second sighting is the same record");
             assertEquals(4, env.count("SELECT count(*) FROM _record_state"));
         } finally {
             api.stop(0);
@@ -61,16 +61,16 @@ class PageDriftTest {
         List<String> asked = new CopyOnWriteArrayList<>();
         try (DriftingApi api = new DriftingApi(asked); SyncTestSupport env = new SyncTestSupport(SimulatorSettings.builder().leads(1))) {
             env.set("persistiq.base-url", api.url());
-            assertEquals(7, env.sync("leads").result("leads").created());
+            assertEquals(7, env.sync("leads").result("leads").counts().created());
 
             api.drifted = true; // l7 deleted before the pass; l2 and l3 during it, after page 1 was read
             SyncReport report = env.sync(true, false, "leads");
             assertTrue(report.succeeded(), () -> report.results().toString());
-            assertEquals(1, report.result("leads").deleted(), "only the lead the API no longer has");
+            assertEquals(1, report.result("leads").counts().deleted(), "only the lead the API no longer has");
             assertEquals(List.of("/v1/leads/l_000004", "/v1/leads/l_000005", "/v1/leads/l_000007"), asked);
             assertEquals(1, env.count("SELECT count(*) FROM leads WHERE _deleted_at IS NOT NULL"));
             assertEquals(1, env.count("SELECT count(*) FROM leads WHERE _deleted_at IS NOT NULL AND id = 'l_000007'"));
-            assertEquals(6, report.result("leads").unchanged(), "l1-l3 and l6 on the pages, l4 and l5 asked for");
+            assertEquals(6, report.result("leads").counts().unchanged(), "l1-l3 and l6 on the pages, l4 and l5 asked for");
         }
     }
 
@@ -83,7 +83,7 @@ class PageDriftTest {
             api.drifted = true;
             SyncReport report = env.sync(true, false, "leads");
             assertTrue(report.succeeded(), () -> report.results().toString());
-            assertEquals(3, report.result("leads").deleted());
+            assertEquals(3, report.result("leads").counts().deleted());
             assertEquals(List.of(), asked, "no lead asked for one by one");
         }
     }
