@@ -120,10 +120,12 @@ class PersistIqSyncTest {
     @Test
     void nothingButTheBuilderAndTheJarConfigureIt() throws Exception {
         String previous = System.setProperty("persistiq.api-key", KEY);
+        System.setProperty("persistiq.no-such-setting", "x"); // the command line would refuse it; here it is not read at all
         try (PersistIqSync piq = PersistIqSync.builder().baseUrl(api.baseUrl().toString()).cacheUrl("jdbc:duckdb:" + dir.resolve("iso.duckdb")).build()) {
             PersistIqSyncException e = assertThrows(PersistIqSyncException.class, piq::check);
             assertEquals("no API key: give one to PersistIqSync.builder().apiKey(...)", e.getMessage());
         } finally {
+            System.clearProperty("persistiq.no-such-setting");
             if (previous == null) System.clearProperty("persistiq.api-key");
             else System.setProperty("persistiq.api-key", previous);
         }

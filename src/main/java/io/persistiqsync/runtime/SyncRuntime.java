@@ -37,6 +37,7 @@ import io.persistiqsync.sync.SyncRequest;
 public final class SyncRuntime implements AutoCloseable {
     private static final String ROUTES_PATTERN = "camel.main.routes-include-pattern";
     private final Main main;
+    private ProducerTemplate readerTemplate;
 
     private SyncRuntime(Main main) {
         this.main = main;
@@ -178,7 +179,13 @@ public final class SyncRuntime implements AutoCloseable {
      * @param since only records updated (leads) or sent (events, replies) after this time; null for all
      */
     public Iterator<JsonNode> records(String stream, OffsetDateTime since) {
-        return new RecordReader(context().createProducerTemplate(), settings().maxPages()).records(StreamCatalog.select(List.of(stream)).get(0), since);
+        return new RecordReader(readerTemplate(), settings().maxPages()).records(StreamCatalog.select(List.of(stream)).get(0), since);
+    }
+
+    /** One template for every read (templates are thread-safe; Camel stops it with the context). */
+    private synchronized ProducerTemplate readerTemplate() {
+        if (readerTemplate == null) readerTemplate = context().createProducerTemplate();
+        return readerTemplate;
     }
 
     @Override
