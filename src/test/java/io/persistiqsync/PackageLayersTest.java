@@ -12,7 +12,8 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.Location;
 
 /**
- * The packages depend one way, top to bottom: the entry point, the command line, the runtime that wires
+ * The packages depend one way, top to bottom: the entry points (Application for the command line,
+ * PersistIqSync for programs that embed it, PersistIqSource for the Kamelet), the command line, the runtime that wires
  * Camel, management (JMX, health, progress), the sync itself, settings, state, the cache and the API
  * at the bottom (routes' names and the simulator stand apart). A dependency the other way fails here.
  */

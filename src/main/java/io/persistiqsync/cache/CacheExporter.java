@@ -95,12 +95,7 @@ public final class CacheExporter {
         Path partial = target.resolveSibling("." + target.getFileName() + ".part");
         Path csv = target.resolveSibling("." + target.getFileName() + ".csv.part");
         try (Connection connection = open()) {
-            String schemaName = schema != null ? schema : dialect.defaultSchema() != null ? dialect.defaultSchema() : connection.getSchema();
-            if (!tableExists(connection, schemaName, stream.name())) {
-                throw new IllegalArgumentException("the cache has no table " + stream.name() + " yet: sync the stream first");
-            }
-            String query = "SELECT * FROM " + dialect.qualified(schemaName, stream.name())
-                    + (where == null || where.isBlank() ? "" : " WHERE (" + where + ")") + " ORDER BY " + dialect.quote(StreamDefinition.PRIMARY_KEY);
+            String query = query(connection, stream, where);
             long rows;
             String copy = dialect.copyToFile(query, partial.toString(), format.duckDbName());
             if (copy != null) {
@@ -120,6 +115,44 @@ public final class CacheExporter {
             Files.deleteIfExists(partial);
             Files.deleteIfExists(csv);
         }
+    }
+
+    /** What a caller does with the rows of {@link #read}. */
+    @FunctionalInterface
+    public interface RowReader {
+        /** Called once per row, the result set positioned on it. */
+        void row(ResultSet row) throws SQLException;
+    }
+
+    /**
+     * Hands the stream's rows (as {@link #export} selects them, in id order) to the reader one by one,
+     * streamed through a cursor: memory stays flat however big the table.
+     *
+     * @return how many rows were read
+     * @throws IllegalArgumentException when the cache has no table for the stream yet
+     */
+    public long read(StreamDefinition stream, String where, RowReader reader) throws SQLException {
+        try (Connection connection = open(); Statement s = connection.createStatement()) {
+            s.setFetchSize(FETCH_SIZE);
+            long rows = 0;
+            try (ResultSet rs = s.executeQuery(query(connection, stream, where))) {
+                while (rs.next()) {
+                    reader.row(rs);
+                    rows++;
+                }
+            }
+            return rows;
+        }
+    }
+
+    /** The stream's rows (deleted ones too unless {@code where} says otherwise) in id order. */
+    private String query(Connection connection, StreamDefinition stream, String where) throws SQLException {
+        String schemaName = schema != null ? schema : dialect.defaultSchema() != null ? dialect.defaultSchema() : connection.getSchema();
+        if (!tableExists(connection, schemaName, stream.name())) {
+            throw new IllegalArgumentException("the cache has no table " + stream.name() + " yet: sync the stream first");
+        }
+        return "SELECT * FROM " + dialect.qualified(schemaName, stream.name())
+                + (where == null || where.isBlank() ? "" : " WHERE (" + where + ")") + " ORDER BY " + dialect.quote(StreamDefinition.PRIMARY_KEY);
     }
 
     private Connection open() throws SQLException {

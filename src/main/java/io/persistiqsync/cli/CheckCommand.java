@@ -3,13 +3,7 @@ package io.persistiqsync.cli;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-import org.apache.camel.Exchange;
-import org.apache.camel.ProducerTemplate;
-
 import io.persistiqsync.runtime.SyncRuntime;
-import io.persistiqsync.api.StreamCatalog;
-import io.persistiqsync.routes.RouteNames;
-import io.persistiqsync.sync.StreamRun;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -27,13 +21,10 @@ public class CheckCommand implements Callable<Integer> {
                 spec.commandLine().getErr().println(SyncCommand.NO_KEY);
                 return 1;
             }
-            try (ProducerTemplate template = runtime.template()) {
-                Exchange answer = template.send(RouteNames.FETCH_PAGE,
-                        e -> e.setProperty(RouteNames.STREAM_RUN, StreamRun.probe(StreamCatalog.find("users").orElseThrow())));
-                if (answer.getException() != null) {
-                    spec.commandLine().getErr().println(Reasons.of(answer.getException(), runtime.settings().baseUrl()));
-                    return 1;
-                }
+            String problem = runtime.check();
+            if (problem != null) {
+                spec.commandLine().getErr().println(problem);
+                return 1;
             }
             spec.commandLine().getOut().println("ok");
             return 0;

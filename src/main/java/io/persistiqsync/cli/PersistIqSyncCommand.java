@@ -2,7 +2,7 @@ package io.persistiqsync.cli;
 
 import java.io.PrintWriter;
 
-import io.persistiqsync.config.SyncSettings.ConfigurationException;
+import io.persistiqsync.runtime.Reasons;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -37,16 +37,8 @@ public class PersistIqSyncCommand implements Runnable {
         return cl;
     }
 
-    /** The message that says what went wrong: a configuration error wins over what wraps it. */
+    /** The message that says what went wrong (see {@link Reasons#oneLine}). */
     static String oneLine(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof ConfigurationException || t instanceof IllegalArgumentException && t.getMessage() != null) {
-                return t.getMessage();
-            }
-        }
-        Throwable root = e;
-        while (root.getCause() != null) root = root.getCause();
-        String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
-        return message.replaceAll("\\s+", " ");
+        return Reasons.oneLine(e);
     }
 }

@@ -125,7 +125,9 @@ public record SyncSettings(
             throw new IllegalStateException("cannot read the packaged application.properties", e);
         }
         Set<String> configured = new TreeSet<>(properties.loadPropertiesAsMap(SyncSettings::ours).keySet().stream().map(Object::toString).toList());
-        System.getProperties().stringPropertyNames().stream().filter(SyncSettings::ours).forEach(configured::add);
+        // the system properties Camel reads (an embedded runtime reads none: see SyncRuntime.startEmbedded)
+        System.getProperties().stringPropertyNames().stream().filter(SyncSettings::ours).filter(k -> properties.resolveProperty(k).isPresent())
+                .forEach(configured::add);
         for (String key : configured) {
             if (!known.containsKey(key)) throw new ConfigurationException(key, "is not a known setting (application.properties lists them all)");
         }

@@ -1,13 +1,18 @@
 package io.persistiqsync.runtime;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.FileSystem;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.OffsetDateTime;
+import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -15,6 +20,10 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.main.Main;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.persistiqsync.api.RecordReader;
+import io.persistiqsync.api.StreamCatalog;
 import io.persistiqsync.config.SyncSettings;
 import io.persistiqsync.routes.RouteNames;
 import io.persistiqsync.sync.SyncReport;
@@ -26,21 +35,55 @@ import io.persistiqsync.sync.SyncRequest;
  * jar's copy when there is no such folder) and the beans of {@link SyncConfiguration}.
  */
 public final class SyncRuntime implements AutoCloseable {
+    private static final String ROUTES_PATTERN = "camel.main.routes-include-pattern";
     private final Main main;
+    private ProducerTemplate readerTemplate;
 
     private SyncRuntime(Main main) {
         this.main = main;
     }
 
     static Main createMain(Map<String, String> overrides) {
-        Main main = new Main();
-        main.configure().addConfiguration(SyncConfiguration.class);
-        main.setPropertyPlaceholderLocations("classpath:application.properties;optional=true,file:application.properties;optional=true");
+        Main main = newMain("classpath:application.properties;optional=true,file:application.properties;optional=true");
         if (!Files.isDirectory(Path.of("routes"))) {
-            main.addOverrideProperty("camel.main.routes-include-pattern", packagedRoutes());
+            main.addOverrideProperty(ROUTES_PATTERN, packagedRoutes());
         }
         overrides.forEach(main::addOverrideProperty);
         return main;
+    }
+
+    private static Main newMain(String propertyLocations) {
+        Main main = new Main();
+        main.configure().addConfiguration(SyncConfiguration.class);
+        main.setPropertyPlaceholderLocations(propertyLocations);
+        return main;
+    }
+
+    /**
+     * Starts Camel for a program that embeds the product (io.persistiqsync.PersistIqSync, the Kamelet):
+     * the jar's own settings and routes, with the caller's settings over them, and nothing else. Not the
+     * working directory's application.properties or routes/ (they belong to the host application, if to
+     * anyone), nor environment variables or system properties: every packaged key is handed to Camel as
+     * an override (which no other source beats) with the caller's values in place of the defaults, and
+     * Camel's own auto-configuration from the environment is off. No schedule, no HTTP server, as {@link #start}.
+     */
+    public static SyncRuntime startEmbedded(Map<String, String> settings) throws Exception {
+        Main main = newMain("classpath:application.properties");
+        main.configure().setAutoConfigurationEnvironmentVariablesEnabled(false);
+        main.configure().setAutoConfigurationSystemPropertiesEnabled(false);
+        Properties packaged = new Properties();
+        try (InputStream in = SyncRuntime.class.getResourceAsStream("/application.properties")) {
+            packaged.load(in);
+        }
+        packaged.stringPropertyNames().forEach(key -> main.addOverrideProperty(key, packaged.getProperty(key)));
+        // an empty override (persistiq.api-key =) is no value to Camel: the environment's would show through
+        main.addOverrideProperty("camel.component.properties.environment-variable-mode", "0");
+        main.addOverrideProperty("camel.component.properties.system-properties-mode", "0");
+        main.addOverrideProperty(ROUTES_PATTERN, packagedRoutes());
+        main.addOverrideProperty("camel.management.enabled", "false");
+        settings.forEach(main::addOverrideProperty);
+        main.start();
+        return new SyncRuntime(main);
     }
 
     /**
@@ -118,6 +161,31 @@ public final class SyncRuntime implements AutoCloseable {
         } catch (java.io.IOException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** Asks the API for the first page of users: null when the key and the connection work, else why not, in one line. */
+    public String check() {
+        try {
+            records("users", null).hasNext();
+            return null;
+        } catch (RuntimeException e) {
+            return Reasons.of(e, settings().baseUrl());
+        }
+    }
+
+    /**
+     * A stream's records straight from the API, page by page as the iterator is read (see {@link RecordReader}).
+     *
+     * @param since only records updated (leads) or sent (events, replies) after this time; null for all
+     */
+    public Iterator<JsonNode> records(String stream, OffsetDateTime since) {
+        return new RecordReader(readerTemplate(), settings().maxPages()).records(StreamCatalog.select(List.of(stream)).get(0), since);
+    }
+
+    /** One template for every read (templates are thread-safe; Camel stops it with the context). */
+    private synchronized ProducerTemplate readerTemplate() {
+        if (readerTemplate == null) readerTemplate = context().createProducerTemplate();
+        return readerTemplate;
     }
 
     @Override
