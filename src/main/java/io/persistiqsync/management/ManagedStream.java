@@ -84,7 +84,7 @@ public class ManagedStream {
         lastMode = run.mode();
         lastError = oneLine(run.error());
         lastSeconds = run.seconds() == null ? 0 : run.seconds();
-        last = new RunNumbers(run.created(), run.changed(), run.unchanged(), run.deleted(), run.rejected(), run.pages(), run.requests(), 0, 0, 0, 0);
+        last = new RunNumbers(run.created(), run.changed(), run.unchanged(), run.deleted(), run.rejected(), run.pages(), run.requests(), 0, PacerMark.ZERO);
     }
 
     /** Counts the partitions begun, for a progress bar over the partitions of a child stream. */
@@ -105,7 +105,7 @@ public class ManagedStream {
     synchronized void finished(StreamResult result) {
         PacerMark waited = live == null ? PacerMark.ZERO : PacerMark.of(pacer).since(livePacer);
         RunNumbers numbers = new RunNumbers(result.created(), result.changed(), result.unchanged(), result.deleted(), result.rejected(),
-                result.pages(), result.requests(), live == null ? 0 : liveRetries, waited.waits(), waited.waitedMillis(), waited.rateLimited());
+                result.pages(), result.requests(), live == null ? 0 : liveRetries, waited);
         // a run that failed before it opened (the cache, say) was never announced as started
         if (live == null) lastStarted = Instant.now().minusMillis((long) (result.seconds() * 1000));
         live = null;
@@ -237,19 +237,31 @@ public class ManagedStream {
         return current().retries();
     }
 
-    @ManagedAttribute(description = "Times a request waited for the rate limit in the run in progress or the last run")
+    @ManagedAttribute(description = "Times a request waited because the API said so (after a 429, for a window it announced as spent)"
+            + " in the run in progress or the last run")
     public synchronized long getLastRunRateLimitWaits() {
-        return current().rateLimitWaits();
+        return current().pacer().rateLimitWaits();
     }
 
-    @ManagedAttribute(description = "Milliseconds spent waiting for the rate limit in the run in progress or the last run")
+    @ManagedAttribute(description = "Milliseconds of the waits the API forced in the run in progress or the last run")
     public synchronized long getLastRunRateLimitWaitMillis() {
-        return current().rateLimitWaitMillis();
+        return current().pacer().rateLimitWaitMillis();
+    }
+
+    @ManagedAttribute(description = "Times a request waited for our own pacing only (persistiq.max-requests-per-minute, the announced limit"
+            + " spread over its window) in the run in progress or the last run")
+    public synchronized long getLastRunPacingWaits() {
+        return current().pacer().pacingWaits();
+    }
+
+    @ManagedAttribute(description = "Milliseconds of the pacing waits in the run in progress or the last run")
+    public synchronized long getLastRunPacingWaitMillis() {
+        return current().pacer().pacingWaitMillis();
     }
 
     @ManagedAttribute(description = "429 answers in the run in progress or the last run")
     public synchronized long getLastRunRateLimited() {
-        return current().rateLimited();
+        return current().pacer().rateLimited();
     }
 
     @ManagedAttribute(description = "Seconds the run in progress has taken so far, or the last run took")
@@ -303,19 +315,29 @@ public class ManagedStream {
         return totals().retries();
     }
 
-    @ManagedAttribute(description = "Rate-limit waits since the runtime started")
+    @ManagedAttribute(description = "Waits the API forced (after a 429, for a window it announced as spent) since the runtime started")
     public synchronized long getTotalRateLimitWaits() {
-        return totals().rateLimitWaits();
+        return totals().pacer().rateLimitWaits();
     }
 
-    @ManagedAttribute(description = "Milliseconds waited for the rate limit since the runtime started")
+    @ManagedAttribute(description = "Milliseconds of the waits the API forced since the runtime started")
     public synchronized long getTotalRateLimitWaitMillis() {
-        return totals().rateLimitWaitMillis();
+        return totals().pacer().rateLimitWaitMillis();
+    }
+
+    @ManagedAttribute(description = "Waits for our own pacing since the runtime started")
+    public synchronized long getTotalPacingWaits() {
+        return totals().pacer().pacingWaits();
+    }
+
+    @ManagedAttribute(description = "Milliseconds of the pacing waits since the runtime started")
+    public synchronized long getTotalPacingWaitMillis() {
+        return totals().pacer().pacingWaitMillis();
     }
 
     @ManagedAttribute(description = "429 answers since the runtime started")
     public synchronized long getTotalRateLimited() {
-        return totals().rateLimited();
+        return totals().pacer().rateLimited();
     }
 
     @ManagedAttribute(description = "Runs finished since the runtime started")
