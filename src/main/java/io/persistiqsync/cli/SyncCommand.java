@@ -28,7 +28,7 @@ public class SyncCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--streams", split = ",", description = "Streams to sync (default: persistiq.streams).")
+    @Option(names = "--streams", split = ",", description = "Streams to sync, comma separated. Default: the setting persistiq.streams.")
     List<String> streams;
 
     @Option(names = "--demo", description = "Start the built-in PersistIQ simulator on loopback and sync from it.")
