@@ -59,8 +59,8 @@ class PersistIqSyncTest {
 
             SyncReport report = piq.sync("users", "leads");
             assertTrue(report.succeeded(), () -> report.results().toString());
-            assertEquals(250, report.result("leads").created());
-            assertEquals(3, report.result("users").created());
+            assertEquals(250, report.result("leads").counts().created());
+            assertEquals(3, report.result("users").counts().created());
 
             List<Map<String, Object>> leads = piq.rows("leads");
             assertEquals(250, leads.size());
@@ -78,7 +78,7 @@ class PersistIqSyncTest {
             api.account().editLeads(3);
             SyncReport again = piq.sync("leads");
             assertTrue(again.succeeded(), () -> again.results().toString());
-            assertEquals(3, again.result("leads").changed());
+            assertEquals(3, again.result("leads").counts().changed());
             assertEquals(0, piq.rows("leads", "_deleted_at IS NOT NULL").size());
             long[] seen = {0};
             assertEquals(250, piq.forEachRow("leads", null, rs -> seen[0] += rs.getString("id") == null ? 0 : 1));

@@ -102,8 +102,11 @@ public class RatePacer {
     /** moving average of request latency (request start to answer), in milliseconds */
     private double latencyMillis;
 
-    private final AtomicLong waits = new AtomicLong();
-    private final AtomicLong waitedMillis = new AtomicLong();
+    /** waits the API forced (a 429's hold, a window it announced as spent), and waits for our own pacing */
+    private final AtomicLong rateLimitWaits = new AtomicLong();
+    private final AtomicLong rateLimitWaitedMillis = new AtomicLong();
+    private final AtomicLong pacingWaits = new AtomicLong();
+    private final AtomicLong pacingWaitedMillis = new AtomicLong();
     private final AtomicLong rateLimited = new AtomicLong();
     private final AtomicLong requests = new AtomicLong();
 
@@ -137,6 +140,7 @@ public class RatePacer {
         Object me = new Object();
         long arrived = System.currentTimeMillis();
         boolean waited = false;
+        boolean forced = false; // by the API at some moment of the wait, not only by our pacing
         synchronized (this) {
             if (queue.isEmpty()) headSince = arrived;
             queue.addLast(me);
@@ -149,16 +153,18 @@ public class RatePacer {
                             lastStart = Math.max(slot, headSince);
                             inFlight.put(++permits, new InFlight(now, exchangeId));
                             if (waited) {
-                                waits.incrementAndGet();
-                                waitedMillis.addAndGet(now - arrived);
+                                (forced ? rateLimitWaits : pacingWaits).incrementAndGet();
+                                (forced ? rateLimitWaitedMillis : pacingWaitedMillis).addAndGet(now - arrived);
                             }
                             requests.incrementAndGet();
                             return permits;
                         }
                         waited = true;
+                        forced |= apiHolds(now);
                         wait(slot - now); // or until an answer changes what we know
                     } else {
                         waited = true;
+                        forced |= apiHolds(now); // behind another request, and held by the API all the same
                         wait();
                     }
                 }
@@ -185,6 +191,15 @@ public class RatePacer {
             spacing = Math.max(intervalMillis, Math.max(0, until - lastStart) / (left + 1));
         }
         return Math.max(lastStart + spacing, blockedUntil);
+    }
+
+    /**
+     * Whether what holds requests back at this moment is the API's word (a 429's hold, or a window it
+     * announced as spent), rather than our own pacing (our ceiling, the announced limit spread over its
+     * window). Every waiter checks it each time it wakes, and a 429 or an answer wakes them all.
+     */
+    private boolean apiHolds(long now) {
+        return blockedUntil > now || remaining(now) == 0;
     }
 
     /** When the next request could start as things stand: not before now (tests). */
@@ -359,12 +374,22 @@ public class RatePacer {
         }
     }
 
-    public long waits() {
-        return waits.get();
+    /** Requests that waited because the API said so: after a 429, or for a window it announced as spent. */
+    public long rateLimitWaits() {
+        return rateLimitWaits.get();
     }
 
-    public long waitedMillis() {
-        return waitedMillis.get();
+    public long rateLimitWaitedMillis() {
+        return rateLimitWaitedMillis.get();
+    }
+
+    /** Requests that waited for our own pacing only: persistiq.max-requests-per-minute, the announced limit spread over its window. */
+    public long pacingWaits() {
+        return pacingWaits.get();
+    }
+
+    public long pacingWaitedMillis() {
+        return pacingWaitedMillis.get();
     }
 
     public long rateLimited() {

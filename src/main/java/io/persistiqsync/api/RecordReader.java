@@ -48,7 +48,7 @@ public final class RecordReader {
             throw new IllegalArgumentException("stream " + stream.name() + " cannot be read from a time on: the API has no filter for it");
         }
         PageRequest request = new PageRequest(stream.name(), stream.path(), stream.recordsKey(), stream.paged(), 1, parameter,
-                since == null ? null : FILTER_TIME.format(since), false);
+                since == null ? null : FILTER_TIME.format(since));
         return new Pages(request);
     }
 
@@ -78,7 +78,7 @@ public final class RecordReader {
         private void fetch() {
             if (page > maxPages) throw new PaginationException(request.position() + " pages past persistiq.max-pages (" + maxPages + ")");
             Exchange done = template.send(RouteNames.REQUEST_PAGE_WITH_RETRIES, PageRequest.requestExchange(template.getCamelContext(), Map.of(),
-                    request.path(), request.query(page), false, request.recordsKey()));
+                    request.path(), request.query(page), request.recordsKey()));
             if (done.getException() instanceof RuntimeException e) throw e;
             if (done.getException() != null) throw new IllegalStateException(done.getException().getMessage(), done.getException());
             JsonNode answer = done.getMessage().getBody(JsonNode.class);

@@ -28,14 +28,14 @@ public class ExportCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "STREAM", description = "The stream (its table), e.g. leads.")
     String stream;
 
-    @Option(names = "--format", paramLabel = "parquet|csv", description = "The file format (default: from the file name, else parquet).")
+    @Option(names = "--format", paramLabel = "parquet|csv", description = "The file format. Default: from the file name (.csv, .parquet), else parquet.")
     String format;
 
     @Option(names = {"--output", "-o"}, required = true, paramLabel = "FILE", description = "The file to write (replaced if it exists).")
     Path output;
 
     @Option(names = "--where", paramLabel = "SQL",
-            description = "Only rows matching this SQL condition, e.g. \"_deleted_at IS NULL\". It runs as written: the operator's own SQL.")
+            description = "Only rows matching this SQL condition, e.g. \"_deleted_at IS NULL\". It runs as written: the operator's own SQL. Default: every row.")
     String where;
 
     @Override

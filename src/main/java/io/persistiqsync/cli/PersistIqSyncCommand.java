@@ -8,10 +8,12 @@ import picocli.CommandLine.Command;
 
 /** The command line: one class per command. Errors are one line; usage errors exit 2, failures 1. */
 // scope INHERIT: every command takes --help (the usage error message points there)
+// showDefaultValues: each option with a fixed default shows it (inherited by every command, as --help is)
 @Command(name = "persistiq-sync", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT, versionProvider = BuildVersion.class,
+        showDefaultValues = true,
         description = "Keeps a PersistIQ account's data in a database you can query.",
         subcommands = {CheckCommand.class, StreamsCommand.class, SyncCommand.class, RunCommand.class, ExportCommand.class,
-                StatusCommand.class, SimulateCommand.class})
+                StatusCommand.class, SimulateCommand.class, CompletionCommand.class})
 public class PersistIqSyncCommand implements Runnable {
 
     @CommandLine.Spec
@@ -19,11 +21,12 @@ public class PersistIqSyncCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (check, streams, sync, run, status, export, simulate)");
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (check, streams, sync, run, status, export, simulate, completion)");
     }
 
     public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
         CommandLine cl = new CommandLine(new PersistIqSyncCommand());
+        SettingsHelp.addTo(cl);
         cl.setOut(out);
         cl.setErr(err);
         cl.setParameterExceptionHandler((e, args) -> {

@@ -14,7 +14,7 @@ public class RunCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--demo", description = "Sync from the built-in simulator on loopback.")
+    @Option(names = "--demo", description = "Sync from the built-in simulator on loopback (made-up data; persistiq.base-url and persistiq.api-key are not used).")
     boolean demo;
 
     @Override

@@ -18,28 +18,28 @@ public class SimulateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--port", description = "Port on 127.0.0.1 (0 = any free one).")
+    @Option(names = "--port", paramLabel = "PORT", description = "Port on 127.0.0.1 (0: any free one, printed at start).")
     int port;
 
-    @Option(names = "--key", description = "The API key it accepts.")
+    @Option(names = "--key", paramLabel = "KEY", description = "The API key it accepts (in the x-api-key header; any other is refused with a 401).")
     String key = SimulatorSettings.defaults().apiKey();
 
-    @Option(names = "--leads")
+    @Option(names = "--leads", paramLabel = "N", description = "Leads in the made-up account.")
     int leads = SimulatorSettings.defaults().leads();
 
-    @Option(names = "--users")
+    @Option(names = "--users", paramLabel = "N", description = "Users in the made-up account.")
     int users = SimulatorSettings.defaults().users();
 
-    @Option(names = "--campaigns")
+    @Option(names = "--campaigns", paramLabel = "N", description = "Campaigns in the made-up account.")
     int campaigns = SimulatorSettings.defaults().campaigns();
 
-    @Option(names = "--seed")
+    @Option(names = "--seed", paramLabel = "N", description = "Seed of the made-up data: the same seed, the same account.")
     long seed = SimulatorSettings.defaults().seed();
 
-    @Option(names = "--latency-ms", description = "Delay before every answer.")
+    @Option(names = "--latency-ms", paramLabel = "MS", description = "Delay before every answer, in milliseconds.")
     long latencyMillis;
 
-    @Option(names = "--rate-limit", description = "Requests per minute per key (0 = unlimited).")
+    @Option(names = "--rate-limit", paramLabel = "N", description = "Requests per minute per key, answered with X-RateLimit-* headers and 429 beyond (0: unlimited).")
     int rateLimit;
 
     @Override

@@ -40,10 +40,10 @@ public class StatusCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--streams", split = ",", description = "Streams to show (default: persistiq.streams).")
+    @Option(names = "--streams", split = ",", description = "Streams to show, comma separated. Default: the setting persistiq.streams.")
     List<String> streams;
 
-    @Option(names = "--runs", defaultValue = "1", paramLabel = "N", description = "Runs to show per stream, newest first (default: 1).")
+    @Option(names = "--runs", defaultValue = "1", paramLabel = "N", description = "Runs to show per stream, newest first.")
     int runs;
 
     @Option(names = "--json", description = "Machine-readable output.")

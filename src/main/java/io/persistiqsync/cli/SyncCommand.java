@@ -28,7 +28,7 @@ public class SyncCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--streams", split = ",", description = "Streams to sync (default: persistiq.streams).")
+    @Option(names = "--streams", split = ",", description = "Streams to sync, comma separated. Default: the setting persistiq.streams.")
     List<String> streams;
 
     @Option(names = "--demo", description = "Start the built-in PersistIQ simulator on loopback and sync from it.")
@@ -58,8 +58,12 @@ public class SyncCommand implements Callable<Integer> {
                 List<StreamDefinition> selected = StreamCatalog.select(streams != null ? streams : runtime.settings().streams());
                 ProgressReporter reporter = runtime.context().getRegistry().lookupByNameAndType("syncProgress", ProgressReporter.class);
                 if (reporter != null) reporter.showOn(spec.commandLine().getErr(), progressMode);
-                SyncReport report = runtime.sync(new SyncRequest(selected, fullPass, fullRefresh));
-                if (reporter != null) reporter.finish();
+                SyncReport report;
+                try {
+                    report = runtime.sync(new SyncRequest(selected, fullPass, fullRefresh));
+                } finally {
+                    if (reporter != null) reporter.finish();
+                }
                 print(report, out);
                 return report.succeeded() ? 0 : 1;
             }

@@ -113,14 +113,26 @@ public class ManagedRuntime {
         return pacer.requests();
     }
 
-    @ManagedAttribute(description = "Times a request waited for the rate limit since the runtime started")
+    @ManagedAttribute(description = "Times a request waited because the API said so (after a 429, for a window it announced as spent)"
+            + " since the runtime started")
     public long getRateLimitWaits() {
-        return pacer.waits();
+        return pacer.rateLimitWaits();
     }
 
-    @ManagedAttribute(description = "Milliseconds waited for the rate limit since the runtime started")
+    @ManagedAttribute(description = "Milliseconds of the waits the API forced since the runtime started")
     public long getRateLimitWaitMillis() {
-        return pacer.waitedMillis();
+        return pacer.rateLimitWaitedMillis();
+    }
+
+    @ManagedAttribute(description = "Times a request waited for our own pacing only (persistiq.max-requests-per-minute, the announced"
+            + " limit spread over its window) since the runtime started")
+    public long getPacingWaits() {
+        return pacer.pacingWaits();
+    }
+
+    @ManagedAttribute(description = "Milliseconds of the pacing waits since the runtime started")
+    public long getPacingWaitMillis() {
+        return pacer.pacingWaitedMillis();
     }
 
     @ManagedAttribute(description = "429 answers since the runtime started")

@@ -238,14 +238,26 @@ public class ManagedStream {
         return current().retries();
     }
 
-    @ManagedAttribute(description = "Times a request waited for the rate limit in the run in progress or the last run")
+    @ManagedAttribute(description = "Times a request waited because the API said so (after a 429, for a window it announced as spent)"
+            + " in the run in progress or the last run")
     public synchronized long getLastRunRateLimitWaits() {
-        return current().pacer().waits();
+        return current().pacer().rateLimitWaits();
     }
 
-    @ManagedAttribute(description = "Milliseconds spent waiting for the rate limit in the run in progress or the last run")
+    @ManagedAttribute(description = "Milliseconds of the waits the API forced in the run in progress or the last run")
     public synchronized long getLastRunRateLimitWaitMillis() {
-        return current().pacer().waitedMillis();
+        return current().pacer().rateLimitWaitMillis();
+    }
+
+    @ManagedAttribute(description = "Times a request waited for our own pacing only (persistiq.max-requests-per-minute, the announced limit"
+            + " spread over its window) in the run in progress or the last run")
+    public synchronized long getLastRunPacingWaits() {
+        return current().pacer().pacingWaits();
+    }
+
+    @ManagedAttribute(description = "Milliseconds of the pacing waits in the run in progress or the last run")
+    public synchronized long getLastRunPacingWaitMillis() {
+        return current().pacer().pacingWaitMillis();
     }
 
     @ManagedAttribute(description = "429 answers in the run in progress or the last run")
@@ -304,14 +316,24 @@ public class ManagedStream {
         return totals().retries();
     }
 
-    @ManagedAttribute(description = "Rate-limit waits since the runtime started")
+    @ManagedAttribute(description = "Waits the API forced (after a 429, for a window it announced as spent) since the runtime started")
     public synchronized long getTotalRateLimitWaits() {
-        return totals().pacer().waits();
+        return totals().pacer().rateLimitWaits();
     }
 
-    @ManagedAttribute(description = "Milliseconds waited for the rate limit since the runtime started")
+    @ManagedAttribute(description = "Milliseconds of the waits the API forced since the runtime started")
     public synchronized long getTotalRateLimitWaitMillis() {
-        return totals().pacer().waitedMillis();
+        return totals().pacer().rateLimitWaitMillis();
+    }
+
+    @ManagedAttribute(description = "Waits for our own pacing since the runtime started")
+    public synchronized long getTotalPacingWaits() {
+        return totals().pacer().pacingWaits();
+    }
+
+    @ManagedAttribute(description = "Milliseconds of the pacing waits since the runtime started")
+    public synchronized long getTotalPacingWaitMillis() {
+        return totals().pacer().pacingWaitMillis();
     }
 
     @ManagedAttribute(description = "429 answers since the runtime started")

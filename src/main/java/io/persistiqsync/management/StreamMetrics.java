@@ -45,8 +45,10 @@ final class StreamMetrics implements StartupListener {
             counter(registry, "persistiq_requests", "API requests sent", s, stream, ManagedStream::getTotalRequests);
             counter(registry, "persistiq_retries", "API requests retried", s, stream, ManagedStream::getTotalRetries);
             counter(registry, "persistiq_rate_limited", "429 answers", s, stream, ManagedStream::getTotalRateLimited);
-            counter(registry, "persistiq_rate_limit_waits", "waits before a request to stay under the rate limit", s, stream,
+            counter(registry, "persistiq_rate_limit_waits", "waits the API forced: after a 429, for a window it announced as spent", s, stream,
                     ManagedStream::getTotalRateLimitWaits);
+            counter(registry, "persistiq_pacing_waits", "waits for our own pacing (persistiq.max-requests-per-minute)", s, stream,
+                    ManagedStream::getTotalPacingWaits);
             counter(registry, "persistiq_runs", "runs finished", s, stream, ManagedStream::getRuns);
             counter(registry, "persistiq_failed_runs", "runs that failed", s, stream, ManagedStream::getFailedRuns);
             gauge(registry, "persistiq_last_run_succeeded", "1 when the last run succeeded, 0 when it did not, -1 before any run", s, stream,

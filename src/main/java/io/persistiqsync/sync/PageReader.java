@@ -65,8 +65,7 @@ public class PageReader {
             JsonNode id = r.get(StreamDefinition.PRIMARY_KEY);
             if (id != null && id.isValueNode() && !id.isNull()) ids.add(id.asText());
         }
-        // a probe (check) reads one page: where it would lead is not asked
-        Integer next = stream.paged() && !run.probe()
+        Integer next = stream.paged()
                 ? nextPage(page, run.page(), run.position(), run.session().settings().baseUrl(), run.session().settings().maxPages())
                 : null;
         run.pageRead(ids, next);

@@ -29,7 +29,7 @@ public class StreamRun implements RecordStates.Owner {
     public static final String FULL_PASS = "full pass";
     public static final String FULL_REFRESH = "full refresh";
 
-    /** the sync this run is part of (null for a probe: it reads one page and writes nothing) */
+    /** the sync this run is part of */
     private final SyncSession session;
     private final StreamDefinition stream;
     private final long runId;
@@ -100,22 +100,10 @@ public class StreamRun implements RecordStates.Owner {
         return run;
     }
 
-    /** A run that only reads one page (check). */
-    public static StreamRun probe(StreamDefinition stream) {
-        StreamRun run = new StreamRun(null, stream, 0, INCREMENTAL, Instant.now(), StreamState.empty(stream.name()), null, null, 0);
-        run.startPartition(null, 1);
-        return run;
-    }
-
     // --- what the run is ---------------------------------------------------------------------------
 
     SyncSession session() {
         return session;
-    }
-
-    /** Whether this run reads one page only and writes nothing (the probe of `check`). */
-    boolean probe() {
-        return session == null;
     }
 
     public StreamDefinition stream() {

@@ -143,4 +143,31 @@ class RatePacerTest {
         pacer.observe(first.getMessage()); // counted before the second: the one left is free
         assertTrue(pacer.nextStart() < reset * 1000, "one left, spread over the time to the reset");
     }
+
+    @Test
+    void ourOwnPacingIsCountedApartFromTheWaitsTheApiForced() throws Exception {
+        RatePacer paced = new RatePacer(600, Duration.ofMillis(300)); // our ceiling: one request every 100 ms
+        Exchange first = new DefaultExchange(context);
+        paced.awaitPermit(first);
+        paced.awaitPermit(new DefaultExchange(context)); // 100 ms after the first: our pacing alone
+        assertEquals(1, paced.pacingWaits());
+        assertTrue(paced.pacingWaitedMillis() >= 50, "waited for its slot: " + paced.pacingWaitedMillis());
+        assertEquals(0, paced.rateLimitWaits(), "the API has not pushed back");
+
+        // a window the API announced as spent, ending 400 ms from now
+        first.getMessage().setHeaders(new java.util.HashMap<>(Map.of("X-RateLimit-Remaining", "0",
+                "X-RateLimit-Reset", Long.toString(System.currentTimeMillis() + 400))));
+        paced.observe(first.getMessage());
+        Exchange third = new DefaultExchange(context);
+        paced.awaitPermit(third);
+        assertEquals(1, paced.rateLimitWaits(), "held for the spent window");
+        assertTrue(paced.rateLimitWaitedMillis() >= 300, "until the window ended: " + paced.rateLimitWaitedMillis());
+
+        // a 429 with no reset: the fallback wait, forced by the API too
+        third.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 429);
+        paced.onRateLimited(third.getMessage());
+        paced.awaitPermit(new DefaultExchange(context));
+        assertEquals(2, paced.rateLimitWaits());
+        assertEquals(1, paced.pacingWaits(), "neither hold counted as pacing");
+    }
 }

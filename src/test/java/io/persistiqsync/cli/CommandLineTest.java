@@ -5,6 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.regex.Pattern;
+
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -13,6 +17,8 @@ import org.junit.jupiter.api.Test;
 import io.persistiqsync.SyncTestSupport;
 import io.persistiqsync.SyncTestSupport.Result;
 import io.persistiqsync.simulator.SimulatorSettings;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.OptionSpec;
 
 /** The command line as users meet it: answers, exit codes and one-line errors. */
 @Tag("integration")
@@ -81,12 +87,47 @@ class CommandLineTest {
 
     @Test
     void everyCommandExplainsItselfOnHelp() {
-        for (String command : new String[] {"check", "streams", "sync", "run", "export", "status", "simulate"}) {
+        for (String command : new String[] {"check", "streams", "sync", "run", "export", "status", "simulate", "completion"}) {
             Result r = env.cli(command, "--help");
             assertEquals(0, r.exitCode(), command + ": " + r.err());
             assertTrue(r.out().startsWith("Usage: persistiq-sync " + command), command + ": " + r.out());
         }
         assertTrue(env.cli("sync", "--help").out().contains("--streams"));
+    }
+
+    @Test
+    void helpShowsEachOptionsDefaultAndTheSettingsWithTheirEnvironmentVariables() {
+        String sync = env.cli("sync", "--help").out();
+        assertTrue(sync.contains("Default: auto"), "--progress shows its default: " + sync);
+        assertTrue(Pattern.compile("Default: the setting\\s+persistiq\\.streams").matcher(sync).find(), "--streams names its setting: " + sync);
+        assertTrue(Pattern.compile("(?m)^  persistiq\\.streams  PERSISTIQ_STREAMS\\n      default: users,leads,campaigns,lead_fields,lead_statuses$").matcher(sync).find(),
+                "the setting, its environment variable and its default: " + sync);
+        assertTrue(Pattern.compile("(?m)^  persistiq\\.max-requests-per-minute  PERSISTIQ_MAX_REQUESTS_PER_MINUTE\\n      default: 100$").matcher(sync).find(), sync);
+        assertTrue(Pattern.compile("(?m)^  persistiq\\.api-key  PERSISTIQ_API_KEY\\n      default: \\(none\\)$").matcher(sync).find(), sync);
+        assertTrue(Pattern.compile("(?m)^  sync\\.cron  SYNC_CRON\\n      default: 0 0 \\* \\* \\* \\?$").matcher(env.cli("run", "--help").out()).find());
+        assertTrue(env.cli("status", "--help").out().contains("Default: 1"), "--runs");
+        String simulate = env.cli("simulate", "--help").out();
+        assertTrue(simulate.contains("Default: " + SimulatorSettings.defaults().leads()), simulate);
+
+        // every option of every command says what it does
+        CommandLine root = PersistIqSyncCommand.commandLine(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()));
+        for (CommandLine command : root.getSubcommands().values()) {
+            for (OptionSpec option : command.getCommandSpec().options()) {
+                assertTrue(option.description().length > 0 && !option.description()[0].isBlank(),
+                        command.getCommandName() + " " + option.longestName() + " has no description");
+            }
+        }
+    }
+
+    @Test
+    void completionPrintsPicocliScriptForEveryCommand() {
+        Result r = env.cli("completion");
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().contains("complete -F _complete_persistiq-sync") || r.out().contains("complete -F"), r.out());
+        for (String command : new String[] {"check", "streams", "sync", "run", "export", "status", "simulate", "completion"}) {
+            assertTrue(r.out().contains(command), command + " in the script");
+        }
+        assertTrue(r.out().contains("--full-refresh") && r.out().contains("--latency-ms"), "options complete too");
     }
 
     @Test

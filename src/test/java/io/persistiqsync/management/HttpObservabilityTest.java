@@ -9,6 +9,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 
@@ -31,7 +33,8 @@ class HttpObservabilityTest {
             port = s.getLocalPort();
         }
         try (SyncTestSupport env = new SyncTestSupport(SimulatorSettings.builder().users(2).leads(120).campaigns(1))) {
-            env.set("camel.management.enabled", "true").set("camel.management.port", Integer.toString(port));
+            env.set("camel.management.enabled", "true").set("camel.management.port", Integer.toString(port))
+                    .set("persistiq.max-requests-per-minute", "120"); // our pacing: a request every 500 ms
             try (SyncRuntime runtime = env.start()) {
                 HttpClient http = HttpClient.newHttpClient();
                 String base = "http://127.0.0.1:" + port + "/observe";
@@ -48,6 +51,9 @@ class HttpObservabilityTest {
                 assertTrue(metrics.contains("persistiq_last_run_succeeded{stream=\"users\"} 1.0"), metrics);
                 assertTrue(metrics.contains("persistiq_last_run_succeeded{stream=\"tags\"} -1.0"), "a stream never run says so");
                 assertTrue(metrics.contains("persistiq_rate_limited_total{stream=\"leads\"} 0.0"), metrics);
+                assertTrue(metrics.contains("persistiq_rate_limit_waits_total{stream=\"leads\"} 0.0"), "our own pacing is no rate-limit wait: " + metrics);
+                Matcher pacing = Pattern.compile("persistiq_pacing_waits_total\\{stream=\"leads\"} (\\d+)\\.0").matcher(metrics);
+                assertTrue(pacing.find() && Long.parseLong(pacing.group(1)) >= 1, "the second leads page waited for our pacing: " + metrics);
                 assertTrue(!metrics.contains(SyncTestSupport.KEY), "the key is never a label or a value");
             }
         }

@@ -3,17 +3,28 @@ package io.persistiqsync.management;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.awaitility.Awaitility.await;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
+import io.persistiqsync.Application;
 import io.persistiqsync.SyncTestSupport;
 import io.persistiqsync.SyncTestSupport.Result;
 import io.persistiqsync.simulator.SimulatorSettings;
@@ -85,5 +96,83 @@ class ProgressOutputTest {
         assertTrue(block.get(2).contains("340 records") && block.get(2).endsWith("[##########----------] 3/6 campaigns"), block.get(2));
         assertEquals("  replies          waiting    ", block.get(3));
         assertEquals("1:02:03", ProgressReporter.clock(3723));
+    }
+
+    /**
+     * In a real terminal (tmux), the sync's own log lines print above the live block, which stays whole
+     * below them: no stale copy of its first line for every log line written while it was drawn, and no
+     * line of it wrapped onto a second row where the terminal is narrower than the line.
+     */
+    @ParameterizedTest(name = "{0} columns")
+    @ValueSource(ints = {60, 120})
+    void inARealTerminalLogLinesPrintAboveTheBlock(int columns) throws Exception {
+        assumeTrue(tmuxInstalled(), "tmux is not installed: this test needs a real terminal to draw in");
+        String server = "persistiq-progress-test-" + ProcessHandle.current().pid() + "-" + columns;
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m"));
+        env.settings().forEach((k, v) -> command.add("-D" + k + "=" + v));
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Application.class.getName(), "sync", "--full-refresh"));
+        Path script = env.dir.resolve("sync-in-terminal.sh"); // a script: the class path is longer than a tmux command may be
+        Files.writeString(script, "cd " + quoted(env.dir.toString()) + " && "
+                + command.stream().map(ProgressOutputTest::quoted).collect(Collectors.joining(" ")) + "; echo EXIT=$?; sleep 600\n");
+        try {
+            String started = tmux(server, "new-session", "-d", "-x", Integer.toString(columns), "-y", "40", "sh " + quoted(script.toString()));
+            assertTrue(started.isBlank(), "tmux started: " + started);
+            String[] pane = new String[1];
+            try {
+                await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).until(() -> {
+                    pane[0] = tmux(server, "capture-pane", "-p", "-J", "-S", "-"); // the whole history, wrapped lines joined
+                    return pane[0].contains("EXIT=");
+                });
+            } catch (ConditionTimeoutException e) {
+                throw new AssertionError("the sync did not end in the terminal: " + pane[0], e);
+            }
+            List<String> rows = pane[0].lines().map(String::stripTrailing).toList();
+            String all = String.join("\n", rows);
+            assertTrue(all.contains("EXIT=0"), all);
+            List<Integer> bars = new ArrayList<>();
+            List<Integer> logLines = new ArrayList<>();
+            for (int i = 0; i < rows.size(); i++) {
+                if (rows.get(i).startsWith("sync [")) bars.add(i);
+                if (rows.get(i).contains(" INFO  [main] StreamSync - ")) logLines.add(i);
+            }
+            assertEquals(1, bars.size(), "one block, no stale lines of it: " + all);
+            assertTrue(logLines.size() >= 5, "a log line per stream: " + all);
+            int bar = bars.get(0);
+            assertTrue(logLines.get(logLines.size() - 1) < bar, "the log lines print above the block: " + all);
+            assertTrue(rows.get(bar).startsWith("sync [####################] 5/5 streams"), all);
+            List<String> streams = List.of("users", "lead_fields", "lead_statuses", "leads", "campaigns");
+            for (int i = 0; i < streams.size(); i++) {
+                String row = rows.get(bar + 1 + i);
+                assertTrue(row.startsWith(String.format("  %-16s succeeded", streams.get(i))), "a row per stream right below the bar: " + all);
+                assertTrue(row.length() <= columns, "cut at the terminal's edge, not wrapped: " + row);
+            }
+            assertTrue(rows.get(bar + 1 + streams.size()).startsWith("stream "), "the summary right after the block: " + all);
+        } finally {
+            tmux(server, "kill-server");
+        }
+    }
+
+    private static boolean tmuxInstalled() {
+        try {
+            Process p = new ProcessBuilder("tmux", "-V").redirectErrorStream(true).start();
+            p.getInputStream().readAllBytes();
+            return p.waitFor() == 0;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    /** A tmux command on a server of the test's own (a socket of its own: no one else's sessions are touched). */
+    private static String tmux(String server, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("tmux", "-L", server));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor();
+        return output;
+    }
+
+    private static String quoted(String word) {
+        return "'" + word.replace("'", "'\\''") + "'";
     }
 }
