@@ -133,7 +133,7 @@ class ProgressOutputTest {
             List<Integer> logLines = new ArrayList<>();
             for (int i = 0; i < rows.size(); i++) {
                 if (rows.get(i).startsWith("sync [")) bars.add(i);
-                if (rows.get(i).contains(" INFO  [main] StreamSync - ")) logLines.add(i);
+                if (rows.get(i).contains(" INFO  [main] RunPlanner - ")) logLines.add(i);
             }
             assertEquals(1, bars.size(), "one block, no stale lines of it: " + all);
             assertTrue(logLines.size() >= 5, "a log line per stream: " + all);
