@@ -13,6 +13,8 @@ import io.persistiqsync.api.RecordLookup;
 import io.persistiqsync.api.RatePacer;
 import io.persistiqsync.api.Secrets;
 import io.persistiqsync.cache.CacheFaults;
+import io.persistiqsync.cache.WriterLock;
+import io.persistiqsync.config.ClusterSettings;
 import io.persistiqsync.config.SyncSettings;
 import io.persistiqsync.management.Operations;
 import io.persistiqsync.routes.RouteNames;
@@ -33,9 +35,14 @@ public class SyncConfiguration implements CamelConfiguration {
     @Override
     public void configure(CamelContext context) throws Exception {
         SyncSettings settings = SyncSettings.from(context.getPropertiesComponent());
-        Secrets secrets = settings.secrets();
+        ClusterSettings cluster = ClusterSettings.from(context.getPropertiesComponent());
+        Secrets secrets = settings.secrets().and(cluster.password());
         RatePacer pacer = new RatePacer(settings.maxRequestsPerMinute(), settings.rateLimitFallbackWait());
-        SyncSession session = new SyncSession(settings);
+        // never two writers of the account on a PostgreSQL cache, whichever process or host asks
+        SyncSession session = new SyncSession(settings, new WriterLock(settings.cacheTarget(), ClusterSettings.DEFAULT_ACCOUNT, cluster.nodeId()),
+                cluster.nodeId());
+        bind(context, "clusterSettings", cluster);
+        ClusterScheduler.install(context, cluster, settings, secrets);
         RecordStateRepository recordState = new RecordStateRepository(session::store);
         CacheWriter writer = new CacheWriter(session, recordState, settings.pagesPerCommit());
 

@@ -111,7 +111,7 @@ public class StreamSync {
         else if (fullPassDue(stream, state, request, now)) mode = StreamRun.FULL_PASS;
         else mode = StreamRun.INCREMENTAL;
 
-        long runId = SyncRunLog.start(db, stream.name(), mode, now);
+        long runId = SyncRunLog.start(db, stream.name(), mode, now, session.node());
         if (!resume) {
             String filter = mode.equals(StreamRun.INCREMENTAL)
                     ? FILTER_TIME.format(Instant.ofEpochMilli(state.watermark()).minus(settings.watermarkOverlap()))
@@ -334,7 +334,7 @@ public class StreamSync {
     /** A stop (SIGTERM) came before this stream's turn: it is not begun, and its run says so. */
     public void skippedByStop(@Body StreamDefinition stream) {
         String reason = "not begun: the runtime was stopping (SIGTERM); the next sync covers it";
-        session.record(db -> SyncRunLog.notBegun(db, stream.name(), reason, Instant.now()));
+        session.record(db -> SyncRunLog.notBegun(db, stream.name(), reason, Instant.now(), session.node()));
         StreamResult result = new StreamResult(stream.name(), null, SyncRunLog.INTERRUPTED, 0, 0, 0, 0, 0, 0, 0, 0, reason);
         session.report().add(result);
         session.observer().runFinished(result);
