@@ -14,6 +14,9 @@ import java.util.Properties;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.quartz.QuartzComponent;
+import org.apache.camel.spi.CamelEvent;
+import org.apache.camel.support.SimpleEventNotifierSupport;
+import org.quartz.Scheduler;
 import org.quartz.JobExecutionContext;
 import org.quartz.JobExecutionException;
 import org.quartz.JobListener;
@@ -71,6 +74,20 @@ final class ClusterScheduler {
         // the scheduler name is the cluster's: the same on every node, not suffixed with the Camel context's
         quartz.setPrefixInstanceName(false);
         quartz.addScheduleInitTask(scheduler -> scheduler.getListenerManager().addJobListener(new FireLog(cluster.nodeId())));
+        // a node that stops takes no more fires from the moment it begins to (its routes stop before camel-quartz
+        // shuts the scheduler down: a fire taken in between would find no route and be lost); the fire it runs goes on
+        context.getManagementStrategy().addEventNotifier(new SimpleEventNotifierSupport() {
+            @Override
+            public void notify(CamelEvent event) throws Exception {
+                Scheduler scheduler = quartz.getScheduler();
+                if (scheduler != null && scheduler.isStarted() && !scheduler.isShutdown()) scheduler.standby();
+            }
+
+            @Override
+            public boolean isEnabled(CamelEvent event) {
+                return event instanceof CamelEvent.CamelContextStoppingEvent;
+            }
+        });
         LOG.info("node {} joins the Quartz cluster in {} (check-in every {})", cluster.nodeId(), db.shown(), cluster.checkinInterval());
         return true;
     }
