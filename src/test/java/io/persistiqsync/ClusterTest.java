@@ -13,7 +13,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalTime;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -128,17 +127,18 @@ class ClusterTest {
 
             awaitStarted(env, 3);
             int firesBefore = fires(env, 3).size();
-            // about 12 s of fires once the three nodes are up, then the busiest node leaves (SIGTERM) and the
-            // others go on: Quartz does not spread fires evenly, it hands each to whichever node asks first
+            // about 12 s of fires once the three nodes are up, then the node that synced most leaves (SIGTERM) and
+            // the others go on: Quartz does not spread fires evenly, it hands each to whichever node asks first
             Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() -> fires(env, 3).size() >= firesBefore + 6);
-            String busiest = countBy(fires(env, 3).stream().map(f -> f[1]).toList()).entrySet().stream()
-                    .max(Map.Entry.comparingByValue()).orElseThrow().getKey();
+            // the node that synced most (the others found the writer lock held)
+            String busiest = countBy(rows(url, "SELECT node FROM _sync_runs").stream().map(r -> (String) r.get("node")).toList()).entrySet()
+                    .stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
             Process leaving = nodes.get(Integer.parseInt(busiest.substring(5)) - 1);
             leaving.destroy();
             assertTrue(leaving.waitFor(40, TimeUnit.SECONDS), "the node leaves on SIGTERM");
             int firesAfterLeaving = fires(env, 3).size();
-            Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
-                    .until(() -> fires(env, 3).size() >= firesAfterLeaving + 6);
+            Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() -> fires(env, 3).size() >= firesAfterLeaving + 6
+                    && rows(url, "SELECT DISTINCT node FROM _sync_runs").size() >= 2);
             for (Process p : nodes) p.destroy();
             for (Process p : nodes) assertTrue(p.waitFor(40, TimeUnit.SECONDS), "each node stops on SIGTERM");
 
@@ -163,11 +163,13 @@ class ClusterTest {
             assertTrue(runNodes.size() >= 2, () -> "_sync_runs names the nodes: " + runs);
             assertTrue(Set.of("node-1", "node-2", "node-3").containsAll(runNodes), runNodes::toString);
             long leadRuns = runs.stream().filter(r -> r.get("stream").equals("leads")).count();
-            // every fire synced (none skipped: one ran at a time); a fire taken by a node that was stopping may not have
-            assertTrue(leadRuns >= times.size() - 3 && leadRuns <= times.size(), () -> leadRuns + " runs of leads for " + times.size() + " fires");
+            // every fire synced, or found the writer lock held by a sync still running and was skipped
+            long skipped = Pattern.compile("holds the cache's writer lock .*: this one is skipped").matcher(logs).results().count();
+            assertTrue(leadRuns + skipped >= times.size() - 2 && leadRuns + skipped <= times.size(),
+                    () -> leadRuns + " runs of leads and " + skipped + " skipped for " + times.size() + " fires");
             assertEquals(0, (long) rows(url, "SELECT count(*) AS n FROM _sync_runs WHERE status = 'running'").get(0).get("n"));
             assertEquals(150L, rows(url, "SELECT count(*) AS n FROM leads").get(0).get("n"));
-            System.out.println("cluster fires: " + times.size() + " over " + Duration.between(times.get(0), times.get(times.size() - 1)).toSeconds()
+            System.out.println("cluster fires: " + times.size() + " (" + skipped + " skipped: a sync ran) over " + Duration.between(times.get(0), times.get(times.size() - 1)).toSeconds()
                     + " s, by node " + countBy(nodeOfFire.values()));
         }
     }
@@ -178,56 +180,57 @@ class ClusterTest {
         try (SyncTestSupport env = new SyncTestSupport(SimulatorSettings.builder().users(2).leads(leads).campaigns(1)
                 .latency(Duration.ofMillis(250)))) {
             String url = database("killed");
-            // one fire a minute, ~25 s from now (the nodes are up by then): the run after the kill is Quartz's recovery
-            int second = LocalTime.now().plusSeconds(25).getSecond();
-            Map<String, String> settings = clusterSettings(env, url, second + " * * * * ?");
+            // a fire every 30 s: the one after the kill is Quartz's recovery (in ~10 s), well before the next
+            Map<String, String> settings = clusterSettings(env, url, "0/30 * * * * ?");
             settings.put("persistiq.streams", "leads");
             settings.put("cache.pages-per-commit", "2");
             for (int n = 1; n <= 3; n++) node(env, settings, n);
 
-            Awaitility.await().atMost(Duration.ofSeconds(70)).until(() -> !fires(env, 3).isEmpty() && env.simulator.requests().count("/v1/leads") >= 4);
+            Awaitility.await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(250))
+                    .until(() -> !fires(env, 3).isEmpty() && env.simulator.requests().count("/v1/leads") >= 4);
             String[] fire = fires(env, 3).get(0);
-            int busy = Integer.parseInt(fire[1].substring(5));
-
-            // a manual sync on "another host" while the cluster syncs the account: refused by the writer lock, with the reason
-            env.set("cache.url", url);
-            SyncTestSupport.Result manual = env.cli("sync", "--streams", "leads", "--progress", "off");
-            assertEquals(1, manual.exitCode(), manual.out() + manual.err());
-            assertTrue(manual.out().contains("skipped: another sync of this account holds the cache's writer lock (node " + fire[1]),
-                    manual.out() + manual.err());
-
-            Process victim = nodes.get(busy - 1);
-            long committedBefore = (long) rows(url, "SELECT count(*) AS n FROM leads").get(0).get("n");
+            Process victim = nodes.get(Integer.parseInt(fire[1].substring(5)) - 1);
             victim.destroyForcibly(); // SIGKILL: no shutdown hook, no last words
             assertTrue(victim.waitFor(10, TimeUnit.SECONDS));
             Instant killed = Instant.now();
-            env.simulator.setLatency(Duration.ofMillis(20));
+            long committedBefore = (long) rows(url, "SELECT count(*) AS n FROM leads").get(0).get("n");
+
+            Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
+                    .until(() -> fires(env, 3).stream().anyMatch(f -> f[2].equals("recovered")));
+            Duration takeover = Duration.between(killed, Instant.now());
+            String[] recovered = fires(env, 3).stream().filter(f -> f[2].equals("recovered")).findFirst().orElseThrow();
+            assertEquals(fire[0], recovered[0], "the same fire, run again");
+            assertTrue(!recovered[1].equals(fire[1]), "by another node");
+
+            // a manual sync on "another host" while the cluster syncs the account: refused by the writer lock, with the reason
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> env.simulator.requests().count("/v1/leads") > 2 + committedBefore / 100);
+            env.set("cache.url", url);
+            SyncTestSupport.Result manual = env.cli("sync", "--streams", "leads", "--progress", "off");
+            assertEquals(1, manual.exitCode(), manual.out() + manual.err());
+            assertTrue(manual.out().contains("skipped: another sync of this account holds the cache's writer lock (node " + recovered[1]),
+                    manual.out() + manual.err());
+            env.simulator.setLatency(Duration.ZERO);
 
             Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
                     .until(() -> (long) rows(url, "SELECT count(*) AS n FROM _sync_runs WHERE status = 'succeeded'").get(0).get("n") >= 1);
-            Duration takeover = Duration.between(killed, Instant.now());
-            String logs = logs(env, 3);
-
-            List<String[]> recovered = fires(env, 3).stream().filter(f -> f[2].equals("recovered")).toList();
-            assertEquals(1, recovered.size(), logs);
-            assertEquals(fire[0], recovered.get(0)[0], "the same fire, run again");
-            assertTrue(!recovered.get(0)[1].equals(fire[1]), "by another node");
+            Duration completed = Duration.between(killed, Instant.now());
             List<Map<String, Object>> runs = rows(url, "SELECT id, status, node, error FROM _sync_runs ORDER BY id");
-            assertEquals(2, runs.size(), runs::toString);
             assertEquals("interrupted", runs.get(0).get("status"), runs::toString);
             assertEquals(fire[1], runs.get(0).get("node"));
             assertTrue(((String) runs.get(0).get("error")).startsWith("the process on node " + fire[1] + " stopped before the run finished"),
                     runs::toString);
-            assertEquals("succeeded", runs.get(1).get("status"));
-            assertEquals(recovered.get(0)[1], runs.get(1).get("node"));
+            assertEquals("succeeded", runs.get(1).get("status"), runs::toString);
+            assertEquals(recovered[1], runs.get(1).get("node"));
+            assertTrue(completed.compareTo(Duration.ofMinutes(1)) < 0, "completed within a minute of the kill: " + completed);
 
             Map<String, Object> counts = rows(url, "SELECT count(*) AS n, count(DISTINCT id) AS ids FROM leads").get(0);
             assertEquals((long) leads, counts.get("n"), "every lead");
             assertEquals((long) leads, counts.get("ids"), "once");
             assertEquals(new HashSet<>(env.simulator.account().liveLeadIds()),
                     new HashSet<>(rows(url, "SELECT id FROM leads").stream().map(r -> r.get("id")).toList()));
-            assertTrue(committedBefore > 0, "some pages were committed before the kill");
-            System.out.println("kill -9 to the sync completed by another node: " + takeover.toMillis() + " ms");
+            assertTrue(committedBefore > 0 && committedBefore < leads, "the kill came mid-sync, after some commits: " + committedBefore);
+            System.out.println("kill -9: another node took the fire over after " + takeover.toMillis() + " ms and completed it after "
+                    + completed.toMillis() + " ms");
         }
     }
 

@@ -74,7 +74,7 @@ public class SyncSession {
 
     /** Starts a sync: takes the lock, opens the cache, answers the streams to sync (none when skipped). */
     public List<StreamDefinition> open(@Body Object body, Exchange exchange) throws SQLException {
-        if (!lock.tryLock()) return skip(body, exchange, "a sync is already running");
+        if (!lock.tryLock()) return skip(body, exchange, "another sync is running");
         String heldElsewhere;
         try {
             heldElsewhere = writerLock == null ? null : writerLock.tryAcquire();
