@@ -229,6 +229,10 @@ class ClusterTest {
             assertEquals(new HashSet<>(env.simulator.account().liveLeadIds()),
                     new HashSet<>(rows(url, "SELECT id FROM leads").stream().map(r -> r.get("id")).toList()));
             assertTrue(committedBefore > 0 && committedBefore < leads, "the kill came mid-sync, after some commits: " + committedBefore);
+            // status names the node of each run
+            SyncTestSupport.Result status = env.cli("status", "--streams", "leads", "--runs", "2");
+            assertTrue(status.out().lines().anyMatch(l -> l.contains(" succeeded ") && l.endsWith(" " + recovered[1])), status.out());
+            assertTrue(status.out().lines().anyMatch(l -> l.contains(" interrupted ") && l.endsWith(" " + fire[1])), status.out());
             System.out.println("kill -9: another node took the fire over after " + takeover.toMillis() + " ms and completed it after "
                     + completed.toMillis() + " ms");
         }

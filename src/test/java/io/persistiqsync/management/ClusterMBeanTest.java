@@ -16,11 +16,16 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 import io.persistiqsync.SyncTestSupport;
+import io.persistiqsync.cache.CacheTarget;
+import io.persistiqsync.cache.WriterLock;
 import io.persistiqsync.runtime.SyncRuntime;
 import io.persistiqsync.simulator.SimulatorSettings;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
-/** The runtime MBean of a clustered `run`: this node's id and state, and every node Quartz knows. */
+/**
+ * The runtime MBean of a clustered `run`: this node's id and state, and every node Quartz knows; and a
+ * JMX sync while another runtime holds the account's writer lock is skipped and counted.
+ */
 class ClusterMBeanTest {
 
     @Test
@@ -51,6 +56,18 @@ class ClusterMBeanTest {
                 String[] two = (String[]) jmx.getAttribute(name, "ClusterMembers");
                 assertEquals(2, two.length, Arrays.toString(two));
                 assertTrue(two[1].startsWith("node-b (checked in ") && two[1].endsWith("every 600.0 s)"), two[1]);
+
+                // another runtime holds the account's writer lock: syncAllNow() skips and counts it like an overlap
+                WriterLock elsewhere = new WriterLock(CacheTarget.of(postgres.getJdbcUrl("postgres", "postgres")), "default", "node-z");
+                try {
+                    assertEquals(null, elsewhere.tryAcquire());
+                    assertTrue(((String) jmx.invoke(name, "syncAllNow", null, null)).endsWith(" started"));
+                    Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> (long) jmx.getAttribute(name, "SkippedSyncs") == 1);
+                    assertEquals(1L, jmx.getAttribute(Operations.streamName("leads"), "SkippedRuns"));
+                    assertEquals(0L, jmx.getAttribute(name, "SyncsStarted"));
+                } finally {
+                    elsewhere.release();
+                }
             }
         }
     }
