@@ -12,6 +12,9 @@ import io.persistiqsync.api.PageAhead;
 import io.persistiqsync.api.RecordLookup;
 import io.persistiqsync.api.RatePacer;
 import io.persistiqsync.api.Secrets;
+import io.persistiqsync.cache.CacheFaults;
+import io.persistiqsync.cache.WriterLock;
+import io.persistiqsync.config.ClusterSettings;
 import io.persistiqsync.config.SyncSettings;
 import io.persistiqsync.management.Operations;
 import io.persistiqsync.routes.RouteNames;
@@ -35,9 +38,14 @@ public class SyncConfiguration implements CamelConfiguration {
     @Override
     public void configure(CamelContext context) throws Exception {
         SyncSettings settings = SyncSettings.from(context.getPropertiesComponent());
-        Secrets secrets = settings.secrets();
+        ClusterSettings cluster = ClusterSettings.from(context.getPropertiesComponent());
+        Secrets secrets = settings.secrets().and(cluster.password());
         RatePacer pacer = new RatePacer(settings.maxRequestsPerMinute(), settings.rateLimitFallbackWait());
-        SyncSession session = new SyncSession(settings, pacer);
+        // never two writers of the account on a PostgreSQL cache, whichever process or host asks
+        SyncSession session = new SyncSession(settings, pacer,
+                new WriterLock(settings.cacheTarget(), ClusterSettings.DEFAULT_ACCOUNT, cluster.nodeId()), cluster.nodeId());
+        bind(context, "clusterSettings", cluster);
+        ClusterScheduler.install(context, cluster, settings, secrets);
         // the stage beans hold no run and no account: what a run needs travels with it (streamRun, session)
         RecordStateRepository recordState = new RecordStateRepository();
         PageAhead pageAhead = new PageAhead(context.createProducerTemplate(), pacer, settings.pageConcurrency());
