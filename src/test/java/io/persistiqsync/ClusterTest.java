@@ -104,7 +104,10 @@ class ClusterTest {
         Awaitility.await().atMost(Duration.ofSeconds(150)).pollInterval(Duration.ofMillis(500)).until(() -> {
             for (int n = 1; n <= nodeCount; n++) {
                 Path log = env.dir.resolve("node-" + n + ".log");
-                if (!Files.exists(log) || !Files.readString(log).contains("Scheduler persistiq-sync_$_node-" + n + " started")) return false;
+                if (!Files.exists(log)) return false;
+                String text = Files.readString(log);
+                // Quartz joined the cluster, and the runtime said what it runs and when (its line once it is up)
+                if (!text.contains("Scheduler persistiq-sync_$_node-" + n + " started") || !text.contains("SyncRuntime - running: syncs [")) return false;
             }
             return true;
         });

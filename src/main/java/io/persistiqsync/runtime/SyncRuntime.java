@@ -8,7 +8,9 @@ import java.nio.file.FileSystem;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.text.ParseException;
 import java.time.OffsetDateTime;
+import java.util.Date;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -18,12 +20,17 @@ import java.util.stream.Stream;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
+import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
+import org.apache.camel.main.MainListenerSupport;
+import org.quartz.CronExpression;
+import org.slf4j.LoggerFactory;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.persistiqsync.api.RecordReader;
 import io.persistiqsync.api.StreamCatalog;
+import io.persistiqsync.cache.CacheUrls;
 import io.persistiqsync.config.SyncSettings;
 import io.persistiqsync.routes.RouteNames;
 import io.persistiqsync.sync.SyncReport;
@@ -103,7 +110,31 @@ public final class SyncRuntime implements AutoCloseable {
     public static void runScheduled(Map<String, String> overrides) throws Exception {
         Map<String, String> scheduled = new java.util.HashMap<>(overrides);
         scheduled.put("sync.schedule-enabled", "true");
-        createMain(scheduled).run();
+        Main main = createMain(scheduled);
+        main.addMainListener(new MainListenerSupport() {
+            @Override
+            public void afterStart(BaseMainSupport started) {
+                sayRunning(started.getCamelContext());
+            }
+        });
+        main.run();
+    }
+
+    /**
+     * One line when `run` is up, so an operator reading its log knows what it will do and when: the
+     * streams, the schedule and its next fire, the cache (without credentials).
+     */
+    private static void sayRunning(CamelContext context) {
+        SyncSettings s = context.getRegistry().findSingleByType(SyncSettings.class);
+        if (s == null) return;
+        String next;
+        try {
+            next = new CronExpression(s.cron()).getNextValidTimeAfter(new Date()).toInstant().toString();
+        } catch (ParseException | RuntimeException e) {
+            next = "?";
+        }
+        LoggerFactory.getLogger(SyncRuntime.class).info("running: syncs {} on sync.cron '{}' (next at {}) into {}; SIGTERM stops it", s.streams(),
+                s.cron(), next, CacheUrls.withoutCredentials(s.cacheUrl()));
     }
 
     /**

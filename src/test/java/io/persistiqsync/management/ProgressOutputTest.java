@@ -20,6 +20,7 @@ import java.util.stream.Collectors;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -30,6 +31,7 @@ import io.persistiqsync.SyncTestSupport.Result;
 import io.persistiqsync.simulator.SimulatorSettings;
 
 /** `sync` never sits silent: a live block on a terminal, a progress line at a steady interval elsewhere. */
+@Tag("integration")
 class ProgressOutputTest {
     static final Pattern LINE = Pattern.compile("(?m)^\\d\\d:\\d\\d:\\d\\d progress leads: ([\\d,]+) records, (\\d+) pages, [\\d,]+ records/s, \\d+:\\d\\d elapsed$");
     static SyncTestSupport env;
