@@ -48,7 +48,8 @@ final class LeadsExportEdit {
         Path file = routes.resolve("sync-stream.camel.yaml");
         List<String> lines = new ArrayList<>(Files.readAllLines(file));
         int shaper = -1;
-        for (int i = 0; i < lines.size(); i++) if (lines.get(i).trim().equals("ref: recordShaper")) shaper = i - 1; // its "- bean:"
+        // the first recordShaper step is the one in the split over a page's records (confirm-deletes has another)
+        for (int i = 0; i < lines.size() && shaper < 0; i++) if (lines.get(i).trim().equals("ref: recordShaper")) shaper = i - 1; // its "- bean:"
         if (shaper < 0) throw new IllegalStateException("no recordShaper step in " + file);
         String indent = lines.get(shaper).substring(0, lines.get(shaper).indexOf('-'));
         lines.addAll(shaper, STEP.formatted(folder).lines().map(l -> indent + l).toList());
