@@ -75,6 +75,10 @@ public class StreamColumns {
         return List.copyOf(byField.values());
     }
 
+    public int size() {
+        return byField.size();
+    }
+
     public List<String> names() {
         return byField.values().stream().map(Column::name).toList();
     }
