@@ -48,7 +48,8 @@ final class LeadsExportEdit {
         Path file = routes.resolve("sync-stream.camel.yaml");
         List<String> lines = new ArrayList<>(Files.readAllLines(file));
         int shaper = -1;
-        for (int i = 0; i < lines.size(); i++) if (lines.get(i).trim().equals("ref: recordShaper")) shaper = i - 1; // its "- bean:"
+        // the first shaping step: the page's records (confirm-deletes shapes the records a full pass missed, later in the file)
+        for (int i = 0; i < lines.size() && shaper < 0; i++) if (lines.get(i).trim().equals("ref: recordShaper")) shaper = i - 1; // its "- bean:"
         if (shaper < 0) throw new IllegalStateException("no recordShaper step in " + file);
         String indent = lines.get(shaper).substring(0, lines.get(shaper).indexOf('-'));
         lines.addAll(shaper, STEP.formatted(folder).lines().map(l -> indent + l).toList());
