@@ -285,7 +285,11 @@ public class CacheStore implements AutoCloseable {
         if (records.isEmpty()) return;
         List<Column> all = columns.all();
         List<String[]> rows = new ArrayList<>(records.size());
-        for (CacheRecord r : records) rows.add(r.values().length == all.size() ? r.values() : java.util.Arrays.copyOf(r.values(), all.size()));
+        for (CacheRecord r : records) {
+            String[] row = new String[all.size()];
+            for (int i = 0; i < row.length; i++) row[i] = r.values().get(all.get(i).name());
+            rows.add(row);
+        }
         stageAndUpsert(stream.name(), List.of(StreamDefinition.PRIMARY_KEY), columns.names(), all.stream().map(Column::type).toList(), rows,
                 List.of(SYNCED_AT, SYNC_ID, DELETED_AT),
                 List.of(dialect.cast("'" + timestamp(syncedAt) + "'", FieldType.TIMESTAMP), Long.toString(syncId),
