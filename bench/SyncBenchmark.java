@@ -69,9 +69,6 @@ import jdk.jfr.consumer.RecordingFile;
  *   --cache-options S    appended to the product's DuckDB URL, e.g. ";memory_limit=256MB;checkpoint_threshold=1GB"
  *   --memory-leads a,b   leads for the -Xmx256m memory runs (default 100000,1000000; quick 100000)
  *   --work DIR           scratch folder (default: a new folder under the system temp folder)
- *   --compare JAR        item 3 as A/B pairs instead of once: this jar (A) and another build (B), alternating
- *                        which runs first, on one simulator (single runs on a shared machine are +-25%)
- *   --pairs N            pairs for --compare (default 3)
  *   java -cp target/persistiq-sync.jar bench/SyncBenchmark.java jfr-top FILE.jfr   (summary of a recording)
  * </pre>
  *
@@ -112,8 +109,6 @@ public class SyncBenchmark {
         String cacheOptions = "";
         List<Integer> memoryLeads;
         Path work;
-        Path compare;
-        int pairs = 3;
 
         static Options parse(String[] args) throws IOException {
             Options o = new Options();
@@ -130,8 +125,6 @@ public class SyncBenchmark {
                     case "--cache-options" -> o.cacheOptions = args[++i];
                     case "--memory-leads" -> o.memoryLeads = java.util.Arrays.stream(args[++i].split(",")).map(Integer::parseInt).toList();
                     case "--work" -> o.work = Path.of(args[++i]).toAbsolutePath();
-                    case "--compare" -> o.compare = Path.of(args[++i]).toAbsolutePath();
-                    case "--pairs" -> o.pairs = Integer.parseInt(args[++i]);
                     default -> throw new IllegalArgumentException("unknown option " + a + " (see the comment at the top of bench/SyncBenchmark.java)");
                 }
             }
@@ -185,8 +178,7 @@ public class SyncBenchmark {
                     loadFloors(prepared);
                 }
                 Path cacheFile = options.work.resolve("full.duckdb");
-                if (options.compare != null && options.only.contains("full")) compare(simulator, cacheFile);
-                else if (options.only.contains("full") || options.only.contains("incremental")) fullSync(simulator, prepared, cacheFile);
+                if (options.only.contains("full") || options.only.contains("incremental")) fullSync(simulator, prepared, cacheFile);
                 if (options.only.contains("incremental")) incrementalSync(simulator, cacheFile);
                 Files.deleteIfExists(ndjson);
             }
@@ -421,41 +413,6 @@ public class SyncBenchmark {
         check(rowsInTable == data.records(), "the cache holds " + rowsInTable + " live leads, expected " + data.records());
     }
 
-    /**
-     * 3 as A/B: the full sync with this jar (A) and with {@code --compare} (B) in alternating pairs on
-     * the same simulator, each on a fresh file; a row per run and the medians.
-     */
-    private void compare(PersistIqSimulator simulator, Path cacheFile) throws Exception {
-        Map<String, List<double[]>> times = new LinkedHashMap<>();
-        times.put("A", new ArrayList<>());
-        times.put("B", new ArrayList<>());
-        for (int pair = 1; pair <= options.pairs; pair++) {
-            for (String which : pair % 2 == 1 ? List.of("A", "B") : List.of("B", "A")) {
-                Path jarOfRun = which.equals("A") ? jar : options.compare;
-                log("3" + which + ". full sync, pair " + pair + ", " + jarOfRun);
-                deleteDuckDb(cacheFile);
-                ChildRun run = runSync(jarOfRun, simulator, cacheFile, List.of(), "full-" + which + pair, UNLIMITED_RPM, null);
-                check(run.exitCode() == 0, "the full sync failed; see " + run.log());
-                times.get(which).add(new double[] {run.wallSeconds(), run.summary().seconds()});
-                rows.add(new Row("3" + which, "full sync, pair " + pair + " (" + jarOfRun.getFileName() + ")", run.summary().records(), null, null,
-                        run.wallSeconds(), "-", "-", null, String.format(Locale.ROOT, "the leads stream %.1f s", run.summary().seconds())));
-            }
-        }
-        for (var e : times.entrySet()) {
-            double wall = median(e.getValue().stream().mapToDouble(t -> t[0]).toArray());
-            double stream = median(e.getValue().stream().mapToDouble(t -> t[1]).toArray());
-            rows.add(new Row("3" + e.getKey(), "median of " + e.getValue().size() + " (" + (e.getKey().equals("A") ? jar : options.compare).getFileName()
-                    + ")", null, null, null, wall, "-", "-", null, String.format(Locale.ROOT, "the leads stream %.1f s", stream)));
-        }
-    }
-
-    private static double median(double[] values) {
-        double[] sorted = values.clone();
-        java.util.Arrays.sort(sorted);
-        int n = sorted.length;
-        return n == 0 ? Double.NaN : n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
-    }
-
     /** 4. After 1% of the leads changed: the same command again on the same file (incremental by itself). */
     private void incrementalSync(PersistIqSimulator simulator, Path cacheFile) throws Exception {
         int changed = Math.max(1, options.leads / 100);
@@ -668,11 +625,6 @@ public class SyncBenchmark {
      */
     private ChildRun runSync(PersistIqSimulator simulator, Path cacheFile, List<String> jvm, String label, String requestsPerMinute, Integer pages)
             throws Exception {
-        return runSync(jar, simulator, cacheFile, jvm, label, requestsPerMinute, pages);
-    }
-
-    private ChildRun runSync(Path jar, PersistIqSimulator simulator, Path cacheFile, List<String> jvm, String label, String requestsPerMinute,
-            Integer pages) throws Exception {
         List<String> command = new ArrayList<>();
         command.add(javaBin);
         command.addAll(jvm);

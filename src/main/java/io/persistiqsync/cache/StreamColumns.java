@@ -75,10 +75,6 @@ public class StreamColumns {
         return List.copyOf(byField.values());
     }
 
-    public int size() {
-        return byField.size();
-    }
-
     public List<String> names() {
         return byField.values().stream().map(Column::name).toList();
     }

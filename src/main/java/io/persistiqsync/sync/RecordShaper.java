@@ -44,8 +44,7 @@ public class RecordShaper {
         }
         String id = idNode.asText();
         StreamColumns columns = run.columns();
-        // sized for the columns: a lead has ~40, and a map grown step by step rehashed them each time
-        Map<String, String> values = new HashMap<>(Math.max(16, columns.size() * 2));
+        Map<String, String> values = new HashMap<>();
         String field = null;
         try {
             for (Iterator<Map.Entry<String, JsonNode>> it = record.fields(); it.hasNext();) {
