@@ -69,6 +69,10 @@ import jdk.jfr.consumer.RecordingFile;
  *   --cache-options S    appended to the product's DuckDB URL, e.g. ";memory_limit=256MB;checkpoint_threshold=1GB"
  *   --memory-leads a,b   leads for the -Xmx256m memory runs (default 100000,1000000; quick 100000)
  *   --work DIR           scratch folder (default: a new folder under the system temp folder)
+ *   --compare JAR        item 3 as A/B pairs instead of once: this jar (A) and another build (B), alternating
+ *                        which runs first, on one simulator (single runs on a shared machine are +-25%)
+ *   --pairs N            pairs for --compare (default 3)
+ *   --compare-settings S for B only, product settings k=v[,k=v...] passed as -D (B may then be this jar itself)
  *   java -cp target/persistiq-sync.jar bench/SyncBenchmark.java jfr-top FILE.jfr   (summary of a recording)
  * </pre>
  *
@@ -109,6 +113,9 @@ public class SyncBenchmark {
         String cacheOptions = "";
         List<Integer> memoryLeads;
         Path work;
+        Path compare;
+        int pairs = 3;
+        List<String> compareSettings = List.of();
 
         static Options parse(String[] args) throws IOException {
             Options o = new Options();
@@ -125,6 +132,9 @@ public class SyncBenchmark {
                     case "--cache-options" -> o.cacheOptions = args[++i];
                     case "--memory-leads" -> o.memoryLeads = java.util.Arrays.stream(args[++i].split(",")).map(Integer::parseInt).toList();
                     case "--work" -> o.work = Path.of(args[++i]).toAbsolutePath();
+                    case "--compare" -> o.compare = Path.of(args[++i]).toAbsolutePath();
+                    case "--pairs" -> o.pairs = Integer.parseInt(args[++i]);
+                    case "--compare-settings" -> o.compareSettings = List.of(args[++i].split(","));
                     default -> throw new IllegalArgumentException("unknown option " + a + " (see the comment at the top of bench/SyncBenchmark.java)");
                 }
             }
@@ -178,7 +188,8 @@ public class SyncBenchmark {
                     loadFloors(prepared);
                 }
                 Path cacheFile = options.work.resolve("full.duckdb");
-                if (options.only.contains("full") || options.only.contains("incremental")) fullSync(simulator, prepared, cacheFile);
+                if (options.compare != null && options.only.contains("full")) compare(simulator, cacheFile);
+                else if (options.only.contains("full") || options.only.contains("incremental")) fullSync(simulator, prepared, cacheFile);
                 if (options.only.contains("incremental")) incrementalSync(simulator, cacheFile);
                 Files.deleteIfExists(ndjson);
             }
@@ -407,10 +418,47 @@ public class SyncBenchmark {
                 requests, rowsInTable, run.wallSeconds(), haveFloor ? ratio(run.wallSeconds(), floor) + " x max(floors)" : "-", "<= 1.25",
                 haveFloor ? run.wallSeconds() <= 1.25 * floor : null,
                 String.format(Locale.ROOT, "of which the leads stream %.1f s (JVM + Camel start-up and close %.1f s); pages/s by quarter %s;"
-                        + " peak RSS %s", run.summary().seconds(), run.wallSeconds() - run.summary().seconds(), run.pagesPerSecond(),
-                        mb(run.peakRssKb() * 1024))));
+                        + " peak RSS %s; CPU %.1f s", run.summary().seconds(), run.wallSeconds() - run.summary().seconds(), run.pagesPerSecond(),
+                        mb(run.peakRssKb() * 1024), run.cpuSeconds())));
         check(run.exitCode() == 0, "the full sync failed; see " + run.log());
         check(rowsInTable == data.records(), "the cache holds " + rowsInTable + " live leads, expected " + data.records());
+    }
+
+    /**
+     * 3 as A/B: the full sync with this jar (A) and with {@code --compare} (B) in alternating pairs on
+     * the same simulator, each on a fresh file; a row per run and the medians.
+     */
+    private void compare(PersistIqSimulator simulator, Path cacheFile) throws Exception {
+        Map<String, List<double[]>> times = new LinkedHashMap<>();
+        times.put("A", new ArrayList<>());
+        times.put("B", new ArrayList<>());
+        for (int pair = 1; pair <= options.pairs; pair++) {
+            for (String which : pair % 2 == 1 ? List.of("A", "B") : List.of("B", "A")) {
+                Path jarOfRun = which.equals("A") ? jar : options.compare;
+                log("3" + which + ". full sync, pair " + pair + ", " + jarOfRun);
+                deleteDuckDb(cacheFile);
+                List<String> jvm = which.equals("A") ? List.of() : options.compareSettings.stream().map(kv -> "-D" + kv).toList();
+                ChildRun run = runSync(jarOfRun, simulator, cacheFile, jvm, "full-" + which + pair, UNLIMITED_RPM, null);
+                check(run.exitCode() == 0, "the full sync failed; see " + run.log());
+                times.get(which).add(new double[] {run.wallSeconds(), run.summary().seconds(), run.cpuSeconds()});
+                rows.add(new Row("3" + which, "full sync, pair " + pair + " (" + jarOfRun.getFileName() + (jvm.isEmpty() ? "" : " " + jvm) + ")", run.summary().records(), null, null,
+                        run.wallSeconds(), "-", "-", null, String.format(Locale.ROOT, "the leads stream %.1f s; CPU %.1f s", run.summary().seconds(), run.cpuSeconds())));
+            }
+        }
+        for (var e : times.entrySet()) {
+            double wall = median(e.getValue().stream().mapToDouble(t -> t[0]).toArray());
+            double stream = median(e.getValue().stream().mapToDouble(t -> t[1]).toArray());
+            double cpu = median(e.getValue().stream().mapToDouble(t -> t[2]).toArray());
+            rows.add(new Row("3" + e.getKey(), "median of " + e.getValue().size() + " (" + (e.getKey().equals("A") ? jar : options.compare).getFileName()
+                    + ")", null, null, null, wall, "-", "-", null, String.format(Locale.ROOT, "the leads stream %.1f s; CPU %.1f s", stream, cpu)));
+        }
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        java.util.Arrays.sort(sorted);
+        int n = sorted.length;
+        return n == 0 ? Double.NaN : n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 
     /** 4. After 1% of the leads changed: the same command again on the same file (incremental by itself). */
@@ -615,7 +663,8 @@ public class SyncBenchmark {
         }
     }
 
-    record ChildRun(int exitCode, double wallSeconds, long peakRssKb, String rssAtQuarters, Summary summary, Path log, String pagesPerSecond) {
+    record ChildRun(int exitCode, double wallSeconds, long peakRssKb, String rssAtQuarters, Summary summary, Path log, String pagesPerSecond,
+            double cpuSeconds) {
     }
 
     /**
@@ -625,6 +674,11 @@ public class SyncBenchmark {
      */
     private ChildRun runSync(PersistIqSimulator simulator, Path cacheFile, List<String> jvm, String label, String requestsPerMinute, Integer pages)
             throws Exception {
+        return runSync(jar, simulator, cacheFile, jvm, label, requestsPerMinute, pages);
+    }
+
+    private ChildRun runSync(Path jar, PersistIqSimulator simulator, Path cacheFile, List<String> jvm, String label, String requestsPerMinute,
+            Integer pages) throws Exception {
         List<String> command = new ArrayList<>();
         command.add(javaBin);
         command.addAll(jvm);
@@ -640,7 +694,11 @@ public class SyncBenchmark {
         Path status = Path.of("/proc/" + process.pid() + "/status");
         long peakKb = 0;
         List<String> quarters = new ArrayList<>();
+        double cpu = 0;
         while (!process.waitFor(100, TimeUnit.MILLISECONDS)) {
+            // CPU time, sampled while the child lives (up to 100 ms of it missed at the end): on a shared
+            // machine it varies far less than wall time
+            cpu = Math.max(cpu, process.info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(0.0));
             Map<String, Long> s = procStatus(status);
             peakKb = Math.max(peakKb, s.getOrDefault("VmHWM", 0L));
             if (pages != null && quarters.size() < 4) {
@@ -652,9 +710,9 @@ public class SyncBenchmark {
         String pace = pagesPerSecondByQuarter(simulator.requests().requests(), requestsBefore);
         String stdout = Files.readString(out);
         Summary summary = Summary.parse(stdout);
-        log(String.format(Locale.ROOT, "  %s: exit %d, %.1f s wall, %s", label, process.exitValue(), wall, stdout.lines()
+        log(String.format(Locale.ROOT, "  %s: exit %d, %.1f s wall, %.1f s CPU, %s", label, process.exitValue(), wall, cpu, stdout.lines()
                 .filter(l -> l.startsWith("leads")).findFirst().orElse("(no summary line; see " + err + ")").replaceAll("\\s+", " ")));
-        return new ChildRun(process.exitValue(), wall, peakKb, quarters.isEmpty() ? "-" : String.join(" / ", quarters), summary, err, pace);
+        return new ChildRun(process.exitValue(), wall, peakKb, quarters.isEmpty() ? "-" : String.join(" / ", quarters), summary, err, pace, cpu);
     }
 
     /**

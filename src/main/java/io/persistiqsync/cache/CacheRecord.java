@@ -1,7 +1,5 @@
 package io.persistiqsync.cache;
 
-import java.util.Map;
-
 /**
  * One API record shaped for the cache: its id, its content hash and its column values as text
  * (the database casts them to the column types), or the reason it cannot be stored.
@@ -9,11 +7,12 @@ import java.util.Map;
  * @param stream    the stream it belongs to
  * @param id        the record's id (null when the record has none)
  * @param hash      content hash of the record as the API sent it
- * @param values    column name -> value as text (null for SQL NULL)
+ * @param values    the value of each column as text (null for SQL NULL), at the column's
+ *                  {@link StreamColumns.Column#position()}; shorter than the columns when later ones were added after it
  * @param rawJson   the record as the API sent it, for refused records (null for accepted ones)
  * @param rejection why it cannot be stored, or null when it can
  */
-public record CacheRecord(String stream, String id, String hash, Map<String, String> values, String rawJson, String rejection) {
+public record CacheRecord(String stream, String id, String hash, String[] values, String rawJson, String rejection) {
 
     public boolean isAccepted() {
         return rejection == null;

@@ -20,8 +20,16 @@ import io.persistiqsync.api.StreamDefinition;
  */
 public class StreamColumns {
 
-    /** @param field where the value comes from: a top-level name, {@code data.<name>} or {@code derived.<column>} */
-    public record Column(String field, String name, FieldType type, boolean declared) {
+    /**
+     * @param field    where the value comes from: a top-level name, {@code data.<name>} or {@code derived.<column>}
+     * @param position its place among the stream's columns (kept when the type widens): a shaped record's
+     *                 values are an array in this order, so rows are built without a lookup per value
+     */
+    public record Column(String field, String name, FieldType type, boolean declared, int position) {
+        /** a column not yet placed (its position is given when it joins the stream's columns) */
+        public Column(String field, String name, FieldType type, boolean declared) {
+            this(field, name, type, declared, -1);
+        }
     }
 
     private final Map<String, Column> byField = new LinkedHashMap<>();
@@ -40,9 +48,12 @@ public class StreamColumns {
         changed.putAll(byField);
     }
 
-    private void put(Column column) {
-        byField.put(column.field(), column);
-        names.add(column.name());
+    private Column put(Column column) {
+        Column known = byField.get(column.field());
+        Column placed = new Column(column.field(), column.name(), column.type(), column.declared(), known != null ? known.position() : byField.size());
+        byField.put(placed.field(), placed);
+        names.add(placed.name());
+        return placed;
     }
 
     public Column get(String field) {
@@ -60,12 +71,10 @@ public class StreamColumns {
             String baseName = columnName.apply(field);
             String name = baseName;
             for (int n = 2; names.contains(name); n++) name = baseName + "_" + n;
-            known = new Column(field, name, type, false);
-            put(known);
+            known = put(new Column(field, name, type, false));
             changed.put(field, known);
         } else if (!known.declared() && known.type() != type && known.type() != known.type().widen(type)) {
-            known = new Column(field, known.name(), known.type().widen(type), false);
-            put(known);
+            known = put(new Column(field, known.name(), known.type().widen(type), false));
             changed.put(field, known);
         }
         return known;
@@ -73,6 +82,10 @@ public class StreamColumns {
 
     public List<Column> all() {
         return List.copyOf(byField.values());
+    }
+
+    public int size() {
+        return byField.size();
     }
 
     public List<String> names() {

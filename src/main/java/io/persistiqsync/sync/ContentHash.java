@@ -16,13 +16,10 @@ import com.fasterxml.jackson.databind.JsonNode;
  * hashes the same however the API orders its fields. 128 bits of it are kept: plenty to tell versions apart.
  *
  * The canonical text is exactly what Jackson writes for each value ({@code node.toString()}), so hashes
- * stay those already stored in caches; strings, whole numbers, booleans and nulls are written here
- * directly because {@code toString()} builds a JSON generator per value, which was a third of a sync's
- * Java time (profile in BENCHMARKS.md).
+ * stay those already stored in caches; the values are written by {@link JsonText}, because
+ * {@code toString()} builds a JSON generator per value (profile in BENCHMARKS.md).
  */
 final class ContentHash {
-    private static final char[] HEX = "0123456789ABCDEF".toCharArray();
-
     private ContentHash() {
     }
 
@@ -59,36 +56,7 @@ final class ContentHash {
                 }
                 out.append(']');
             }
-            case STRING -> quote(node.textValue(), out);
-            case BOOLEAN, NULL -> out.append(node.asText());
-            case NUMBER -> {
-                if (node.isInt() || node.isLong()) out.append(node.longValue());
-                else out.append(node.toString());
-            }
-            default -> out.append(node.toString());
+            default -> JsonText.scalar(node, out);
         }
-    }
-
-    /** A JSON string as Jackson writes it: quote, backslash and control characters escaped, the rest as is. */
-    private static void quote(String text, StringBuilder out) {
-        out.append('"');
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c >= 0x20 && c != '"' && c != '\\') {
-                out.append(c);
-                continue;
-            }
-            out.append('\\');
-            switch (c) {
-                case '"', '\\' -> out.append(c);
-                case '\b' -> out.append('b');
-                case '\t' -> out.append('t');
-                case '\n' -> out.append('n');
-                case '\f' -> out.append('f');
-                case '\r' -> out.append('r');
-                default -> out.append("u00").append(HEX[c >> 4]).append(HEX[c & 0xF]);
-            }
-        }
-        out.append('"');
     }
 }

@@ -1,6 +1,6 @@
 package io.persistiqsync.sync;
 
-import java.util.HashMap;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.Map;
 
@@ -44,7 +44,7 @@ public class RecordShaper {
         }
         String id = idNode.asText();
         StreamColumns columns = run.columns();
-        Map<String, String> values = new HashMap<>();
+        String[] values = new String[columns.size()];
         String field = null;
         try {
             for (Iterator<Map.Entry<String, JsonNode>> it = record.fields(); it.hasNext();) {
@@ -56,18 +56,18 @@ public class RecordShaper {
                     if (type == null && column == null) continue;
                     if (type != null) column = columns.observe(field, ColumnNames::normalize, type);
                 }
-                values.put(column.name(), FieldValues.toText(entry.getValue(), column.type()));
+                values = set(values, column, FieldValues.toText(entry.getValue(), column.type()), columns);
             }
             for (Map.Entry<String, String> derived : stream.derived().entrySet()) {
                 field = derived.getKey();
-                values.put(columns.get("derived." + field).name(), FieldValues.toText(record.at(derived.getValue()), FieldType.TEXT));
+                values = set(values, columns.get("derived." + field), FieldValues.toText(record.at(derived.getValue()), FieldType.TEXT), columns);
             }
             if (stream.flattenData() && record.path(DATA_FIELD).isObject()) {
                 for (Iterator<Map.Entry<String, JsonNode>> it = record.get(DATA_FIELD).fields(); it.hasNext();) {
                     Map.Entry<String, JsonNode> entry = it.next();
                     field = DATA_FIELD + "." + entry.getKey();
                     Column column = columns.observe(field, RecordShaper::dataColumn, FieldType.TEXT);
-                    values.put(column.name(), FieldValues.toText(entry.getValue(), FieldType.TEXT));
+                    values = set(values, column, FieldValues.toText(entry.getValue(), FieldType.TEXT), columns);
                 }
             }
         } catch (BadValueException e) {
@@ -77,12 +77,19 @@ public class RecordShaper {
         return new CacheRecord(stream.name(), id, ContentHash.of(record), values, null, null);
     }
 
+    /** The value at its column's place; the array grows when the record brought a new column. */
+    private static String[] set(String[] values, Column column, String value, StreamColumns columns) {
+        String[] out = column.position() < values.length ? values : Arrays.copyOf(values, columns.size());
+        out[column.position()] = value;
+        return out;
+    }
+
     /** data.First Name -> data__first_name */
     static String dataColumn(String dataField) {
         return DATA_PREFIX + ColumnNames.normalize(dataField.substring(DATA_FIELD.length() + 1));
     }
 
     private static CacheRecord refused(StreamDefinition stream, String id, JsonNode raw, String reason) {
-        return new CacheRecord(stream.name(), id, null, Map.of(), raw.toString(), reason);
+        return new CacheRecord(stream.name(), id, null, new String[0], raw.toString(), reason);
     }
 }
