@@ -6,6 +6,12 @@ import org.apache.camel.LoggingLevel;
 import org.apache.camel.component.http.HttpComponent;
 import org.apache.camel.model.errorhandler.DefaultErrorHandlerDefinition;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import io.persistiqsync.api.ApiAccount;
+import io.persistiqsync.api.ApiAccounts;
 import io.persistiqsync.api.ApiKeyInterceptor;
 import io.persistiqsync.api.ApiResponses;
 import io.persistiqsync.api.PageAhead;
@@ -25,6 +31,7 @@ import io.persistiqsync.sync.RecordShaper;
 import io.persistiqsync.sync.RunPlanner;
 import io.persistiqsync.sync.RunRecorder;
 import io.persistiqsync.sync.SyncSession;
+import io.persistiqsync.sync.SyncSessions;
 
 /**
  * Binds the beans the routes call by name, built from {@link SyncSettings}, and sets up the HTTP
@@ -34,22 +41,38 @@ public class SyncConfiguration implements CamelConfiguration {
 
     @Override
     public void configure(CamelContext context) throws Exception {
-        SyncSettings settings = SyncSettings.from(context.getPropertiesComponent());
-        Secrets secrets = settings.secrets();
-        RatePacer pacer = new RatePacer(settings.maxRequestsPerMinute(), settings.rateLimitFallbackWait());
-        SyncSession session = new SyncSession(settings, pacer);
-        // the stage beans hold no run and no account: what a run needs travels with it (streamRun, session)
+        Map<String, SyncSettings> accounts = SyncSettings.forAccounts(context.getPropertiesComponent());
+        requirePositive(context, "sync.max-parallel-accounts");
+        // every account's secrets are kept out of every message, whichever account's sync meets them
+        Secrets secrets = new Secrets(accounts.values().stream().flatMap(a -> a.secretValues().stream()).toArray(String[]::new));
+        // each account its own pacer (each key has its own limit at the API) and its own session (cache, guard)
+        List<ApiAccount> apiAccounts = new ArrayList<>();
+        List<SyncSession> sessions = new ArrayList<>();
+        accounts.forEach((name, s) -> {
+            ApiAccount account = new ApiAccount(name, s.baseUrl(), s.apiKey(), new RatePacer(s.maxRequestsPerMinute(), s.rateLimitFallbackWait()),
+                    s.pageConcurrency());
+            apiAccounts.add(account);
+            sessions.add(new SyncSession(s, account));
+        });
+        ApiAccounts api = new ApiAccounts(apiAccounts);
+        SyncSessions syncSessions = new SyncSessions(sessions);
+        SyncSession session = syncSessions.first();
+        SyncSettings settings = session.settings();
+        RatePacer pacer = session.pacer();
+        // the stage beans hold no run and no account: what a run needs travels with it (streamRun, session, apiAccount)
         RecordStateRepository recordState = new RecordStateRepository();
-        PageAhead pageAhead = new PageAhead(context.createProducerTemplate(), pacer, settings.pageConcurrency());
+        PageAhead pageAhead = new PageAhead(context.createProducerTemplate(), api);
 
+        // the first account's settings and session: what one-account callers (embedding, tests) read
         bind(context, "syncSettings", settings);
+        bind(context, "syncSession", session);
         bind(context, "secrets", secrets);
-        bind(context, RouteNames.RATE_PACER, pacer);
-        bind(context, RouteNames.API_RESPONSES, new ApiResponses(pacer, secrets));
+        bind(context, RouteNames.API_ACCOUNTS, api);
+        bind(context, RouteNames.SYNC_SESSIONS, syncSessions);
+        bind(context, RouteNames.API_RESPONSES, new ApiResponses(api, secrets));
         bind(context, RouteNames.RATE_LIMIT_RETRY_POLICY, RetryPolicies.rateLimit(settings));
         bind(context, RouteNames.BACKOFF_RETRY_POLICY, RetryPolicies.backoff(settings));
         bind(context, RouteNames.CACHE_RETRY_POLICY, RetryPolicies.cache(settings));
-        bind(context, RouteNames.SYNC_SESSION, session);
         bind(context, RouteNames.PAGE_AHEAD, pageAhead);
         bind(context, RouteNames.RECORD_LOOKUP, new RecordLookup());
         bind(context, RouteNames.RUN_PLANNER, new RunPlanner(recordState));
@@ -73,7 +96,10 @@ public class SyncConfiguration implements CamelConfiguration {
         errors.setLevel(LoggingLevel.DEBUG.name());
         context.getCamelContextExtension().setErrorHandlerFactory(errors);
 
-        ApiKeyInterceptor auth = new ApiKeyInterceptor(settings.baseUrl(), settings.apiKey());
+        // one Quartz trigger per account, on its own cron, from the template in sync-schedule.camel.yaml
+        context.addStartupListener(new AccountSchedules(accounts));
+
+        ApiKeyInterceptor auth = new ApiKeyInterceptor(api);
         for (String scheme : new String[] {"http", "https"}) {
             HttpComponent http = context.getComponent(scheme, HttpComponent.class);
             http.setHttpClientConfigurer(auth);
@@ -81,6 +107,16 @@ public class SyncConfiguration implements CamelConfiguration {
             http.setResponseTimeout(settings.responseTimeout().toMillis());
             http.setSoTimeout(settings.responseTimeout().toMillis());
         }
+    }
+
+    private static void requirePositive(CamelContext context, String key) {
+        String value = context.getPropertiesComponent().resolveProperty(key).map(String::trim).orElse("");
+        try {
+            if (Integer.parseInt(value) > 0) return;
+        } catch (NumberFormatException notANumber) {
+            // said below
+        }
+        throw new SyncSettings.ConfigurationException(key, "'" + value + "' must be a whole number greater than 0");
     }
 
     private static void bind(CamelContext context, String name, Object bean) {

@@ -12,6 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.persistiqsync.config.SyncSettings;
+import io.persistiqsync.api.ApiAccount;
 import io.persistiqsync.api.RatePacer;
 import io.persistiqsync.api.StreamCatalog;
 import io.persistiqsync.api.StreamDefinition;
@@ -32,7 +33,7 @@ public class SyncSession {
     private static final Logger LOG = LoggerFactory.getLogger(SyncSession.class);
 
     private final SyncSettings settings;
-    private final RatePacer pacer;
+    private final ApiAccount account;
     private final ReentrantLock lock = new ReentrantLock();
     private final AtomicLong skipped = new AtomicLong();
     private final AtomicLong cacheWaits = new AtomicLong();
@@ -51,9 +52,14 @@ public class SyncSession {
         void apply(CacheStore db) throws SQLException;
     }
 
-    public SyncSession(SyncSettings settings, RatePacer pacer) {
+    public SyncSession(SyncSettings settings, ApiAccount account) {
         this.settings = settings;
-        this.pacer = pacer;
+        this.account = account;
+    }
+
+    /** The account this session syncs: its name, host, key and pacer. */
+    public ApiAccount account() {
+        return account;
     }
 
     public SyncSettings settings() {
@@ -62,7 +68,7 @@ public class SyncSession {
 
     /** The pacer of this account's requests (it also counts them: a run's requests are its difference). */
     public RatePacer pacer() {
-        return pacer;
+        return account.pacer();
     }
 
     /** The request for a sync of the configured streams (what the schedule runs). */
@@ -76,10 +82,11 @@ public class SyncSession {
      */
     public List<StreamDefinition> open(@Body Object body, Exchange exchange) throws SQLException {
         exchange.setProperty(RouteNames.SESSION, this);
+        exchange.setProperty(io.persistiqsync.api.ApiAccounts.PROPERTY, account);
         if (!lock.tryLock()) {
             skipped.incrementAndGet();
             observer.syncSkipped(body instanceof SyncRequest r ? r : configuredRequest());
-            LOG.warn("a sync is already running: this one is skipped");
+            LOG.warn("a sync of account {} is already running: this one is skipped", account.name());
             return List.of();
         }
         try {
