@@ -96,9 +96,6 @@ public class SyncConfiguration implements CamelConfiguration {
         errors.setLevel(LoggingLevel.DEBUG.name());
         context.getCamelContextExtension().setErrorHandlerFactory(errors);
 
-        // one Quartz trigger per account, on its own cron, from the template in sync-schedule.camel.yaml
-        context.addStartupListener(new AccountSchedules(accounts));
-
         ApiKeyInterceptor auth = new ApiKeyInterceptor(api);
         for (String scheme : new String[] {"http", "https"}) {
             HttpComponent http = context.getComponent(scheme, HttpComponent.class);

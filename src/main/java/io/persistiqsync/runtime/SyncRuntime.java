@@ -28,6 +28,7 @@ import io.persistiqsync.config.SyncSettings;
 import io.persistiqsync.routes.RouteNames;
 import io.persistiqsync.sync.SyncReport;
 import io.persistiqsync.sync.SyncRequest;
+import io.persistiqsync.sync.SyncSessions;
 
 /**
  * The product's Camel Main: application.properties (the packaged copy, then one in the working
@@ -55,6 +56,8 @@ public final class SyncRuntime implements AutoCloseable {
     private static Main newMain(String propertyLocations) {
         Main main = new Main();
         main.configure().addConfiguration(SyncConfiguration.class);
+        // one Quartz trigger per account, on its own cron, from the template in sync-schedule.camel.yaml
+        main.addMainListener(new AccountSchedules());
         main.setPropertyPlaceholderLocations(propertyLocations);
         return main;
     }
@@ -152,6 +155,46 @@ public final class SyncRuntime implements AutoCloseable {
 
     public SyncSettings settings() {
         return context().getRegistry().lookupByNameAndType("syncSettings", SyncSettings.class);
+    }
+
+    /** The accounts this runtime syncs, in persistiq.accounts' order (`default` alone without it). */
+    public List<String> accounts() {
+        return context().getRegistry().lookupByNameAndType(RouteNames.SYNC_SESSIONS, SyncSessions.class).names();
+    }
+
+    /** One account's settings; an unknown name fails with one line naming the known ones. */
+    public SyncSettings settings(String account) {
+        return context().getRegistry().lookupByNameAndType(RouteNames.SYNC_SESSIONS, SyncSessions.class).get(account).settings();
+    }
+
+    /**
+     * One sync of each named account (its configured streams), side by side in the bounded pool
+     * (sync.max-parallel-accounts), as the schedule runs them; answers each account's report.
+     */
+    public Map<String, SyncReport> syncAccounts(List<String> accounts) {
+        accounts.forEach(this::settings); // an unknown name fails before anything syncs
+        Map<String, java.util.concurrent.CompletableFuture<SyncReport>> running = new java.util.LinkedHashMap<>();
+        try (ProducerTemplate template = template()) {
+            for (String account : accounts) {
+                running.put(account, template.asyncRequestBodyAndHeader(RouteNames.SYNC_ACCOUNTS + "?timeout=0", null, RouteNames.ACCOUNT, account,
+                        SyncReport.class));
+            }
+            Map<String, SyncReport> reports = new java.util.LinkedHashMap<>();
+            for (var r : running.entrySet()) reports.put(r.getKey(), r.getValue().join());
+            return reports;
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** One sync of one account, as the routes run it. */
+    public SyncReport sync(String account, SyncRequest request) {
+        settings(account);
+        try (ProducerTemplate template = template()) {
+            return template.requestBodyAndHeader(RouteNames.SYNC_ALL, request, RouteNames.ACCOUNT, account, SyncReport.class);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** One sync, as the routes run it. */

@@ -1,0 +1,128 @@
+package io.persistiqsync.sync;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+import io.persistiqsync.runtime.SyncRuntime;
+import io.persistiqsync.simulator.PersistIqSimulator;
+import io.persistiqsync.simulator.RecordedRequest;
+import io.persistiqsync.simulator.SimulatorSettings;
+
+/**
+ * Two accounts in one runtime (persistiq.accounts = acme,globex), each with its own API (a simulator
+ * of its own on loopback, with its own key and rate limit) and its own DuckDB file: they sync side by
+ * side, each paced under its own limit (no 429 at either), each key sent only to its own host.
+ */
+@Tag("integration")
+class SeveralAccountsTest {
+
+    @Test
+    void twoAccountsSyncInParallelEachPacedToItsOwnLimitIntoItsOwnCache() throws Exception {
+        // acme's API allows 12 requests per 2 s (360/min), globex's 6 (180/min); each is paced a little below.
+        // One shared pacer at acme's 300/min would run globex into 429s.
+        try (PersistIqSimulator acme = PersistIqSimulator.start(SimulatorSettings.builder().apiKey("acme-key-41").users(2).leads(450)
+                .campaigns(2).rateLimitPerWindow(12).rateLimitWindow(Duration.ofSeconds(2)).seed(1).build());
+             PersistIqSimulator globex = PersistIqSimulator.start(SimulatorSettings.builder().apiKey("globex-key-97").users(3).leads(250)
+                     .campaigns(3).rateLimitPerWindow(6).rateLimitWindow(Duration.ofSeconds(2)).seed(2).build())) {
+            Path dir = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "accounts");
+            Map<String, String> settings = new HashMap<>();
+            settings.put("persistiq.accounts", "acme,globex");
+            settings.put("persistiq.account.acme.base-url", acme.baseUrl().toString());
+            settings.put("persistiq.account.acme.api-key", "acme-key-41");
+            settings.put("persistiq.account.acme.max-requests-per-minute", "300");
+            settings.put("persistiq.account.acme.cache.url", "jdbc:duckdb:" + dir.resolve("acme.duckdb"));
+            settings.put("persistiq.account.globex.base-url", globex.baseUrl().toString());
+            settings.put("persistiq.account.globex.api-key", "globex-key-97");
+            settings.put("persistiq.account.globex.max-requests-per-minute", "150");
+            settings.put("persistiq.account.globex.cache.url", "jdbc:duckdb:" + dir.resolve("globex.duckdb"));
+            settings.put("persistiq.streams", "users,leads,campaigns");
+            settings.put("persistiq.retry-initial-delay", "20");
+            settings.put("persistiq.page-concurrency", "1");
+
+            Map<String, SyncReport> reports;
+            try (SyncRuntime runtime = SyncRuntime.start(settings)) {
+                assertEquals(List.of("acme", "globex"), runtime.accounts());
+                reports = runtime.syncAccounts(runtime.accounts());
+            }
+            assertTrue(reports.get("acme").succeeded(), () -> reports.toString());
+            assertTrue(reports.get("globex").succeeded(), () -> reports.toString());
+
+            // each API saw only its own key, and never had to refuse a request for the rate
+            for (PersistIqSimulator api : List.of(acme, globex)) {
+                assertEquals(0, api.requests().rateLimited(), "429s at " + api.baseUrl());
+                assertTrue(api.requests().requests().stream().allMatch(RecordedRequest::apiKeyMatched), "a request without its own key");
+            }
+            // each cache holds its own account's data, and nothing of the other's
+            String acmeDb = "jdbc:duckdb:" + dir.resolve("acme.duckdb");
+            String globexDb = "jdbc:duckdb:" + dir.resolve("globex.duckdb");
+            assertEquals(450, count(acmeDb, "SELECT count(*) FROM leads"));
+            assertEquals(250, count(globexDb, "SELECT count(*) FROM leads"));
+            assertEquals(2, count(acmeDb, "SELECT count(*) FROM users"));
+            assertEquals(3, count(globexDb, "SELECT count(*) FROM users"));
+
+            // side by side: each sync's span overlaps the other's
+            Timestamp[] a = span(acmeDb);
+            Timestamp[] g = span(globexDb);
+            assertTrue(a[0].before(g[1]) && g[0].before(a[1]), "the two accounts' syncs ran one after the other");
+            // each paced to its own limit (the first request of a window is free: one window's worth of slack)
+            double acmeSeconds = (a[1].getTime() - a[0].getTime()) / 1000.0;
+            double globexSeconds = (g[1].getTime() - g[0].getTime()) / 1000.0;
+            assertTrue(globex.requests().count() <= 150 * globexSeconds / 60 + 6, globex.requests().count() + " requests in " + globexSeconds + " s");
+            assertTrue(acme.requests().count() <= 300 * acmeSeconds / 60 + 12, acme.requests().count() + " requests in " + acmeSeconds + " s");
+        }
+    }
+
+    @Test
+    void anAccountNotListedGetsOneClearLine() throws Exception {
+        Map<String, String> settings = Map.of("persistiq.accounts", "acme", "persistiq.account.acmee.api-key", "x",
+                "camel.main.routes-collector-enabled", "false");
+        Exception e = assertThrows(Exception.class, () -> SyncRuntime.start(settings).close());
+        String message = rootMessage(e);
+        assertEquals("configuration: persistiq.account.acmee.api-key is for account 'acmee', which persistiq.accounts does not list", message);
+    }
+
+    @Test
+    void twoAccountsOnOneCacheAreRefused() throws Exception {
+        Map<String, String> settings = Map.of("persistiq.accounts", "acme,globex", "camel.main.routes-collector-enabled", "false");
+        Exception e = assertThrows(Exception.class, () -> SyncRuntime.start(settings).close());
+        assertTrue(rootMessage(e).startsWith("configuration: persistiq.account.globex.cache.url is the cache of account acme too"), rootMessage(e));
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && !(t instanceof io.persistiqsync.config.SyncSettings.ConfigurationException)) t = t.getCause();
+        return t.getMessage();
+    }
+
+    private static long count(String url, String sql) throws Exception {
+        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    /** When the account's first stream began and its last one ended (from _sync_runs). */
+    private static Timestamp[] span(String url) throws Exception {
+        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT min(started_at), max(finished_at) FROM _sync_runs")) {
+            rs.next();
+            return new Timestamp[] {rs.getTimestamp(1), rs.getTimestamp(2)};
+        }
+    }
+}
