@@ -22,6 +22,8 @@ import org.apache.camel.main.Main;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.persistiqsync.api.ApiAccount;
+import io.persistiqsync.api.ApiAccounts;
 import io.persistiqsync.api.RecordReader;
 import io.persistiqsync.api.StreamCatalog;
 import io.persistiqsync.config.SyncSettings;
@@ -115,8 +117,20 @@ public final class SyncRuntime implements AutoCloseable {
      * remote JMX (a running `run` may hold its port).
      */
     public static SyncSettings readSettings() throws Exception {
+        return readSettings(null);
+    }
+
+    /** One account's settings (null: the first configured), as {@link #readSettings()}; an unknown name fails with one line. */
+    public static SyncSettings readSettings(String account) throws Exception {
+        return readAccounts(account == null ? null : List.of(account)).values().iterator().next();
+    }
+
+    /** The named accounts' settings (null: every account's), as {@link #readSettings()}. */
+    public static Map<String, SyncSettings> readAccounts(List<String> accounts) throws Exception {
         try (SyncRuntime runtime = start(Map.of("camel.main.routes-collector-enabled", "false", "jmx.remote.enabled", "false"))) {
-            return runtime.settings();
+            Map<String, SyncSettings> all = new java.util.LinkedHashMap<>();
+            for (String account : accounts == null ? runtime.accounts() : accounts) all.put(account, runtime.settings(account));
+            return all;
         }
     }
 
@@ -164,6 +178,7 @@ public final class SyncRuntime implements AutoCloseable {
 
     /** One account's settings; an unknown name fails with one line naming the known ones. */
     public SyncSettings settings(String account) {
+        if (account == null) return settings();
         return context().getRegistry().lookupByNameAndType(RouteNames.SYNC_SESSIONS, SyncSessions.class).get(account).settings();
     }
 
@@ -172,11 +187,16 @@ public final class SyncRuntime implements AutoCloseable {
      * (sync.max-parallel-accounts), as the schedule runs them; answers each account's report.
      */
     public Map<String, SyncReport> syncAccounts(List<String> accounts) {
+        return syncAccounts(accounts, null);
+    }
+
+    /** As {@link #syncAccounts(List)}, each account syncing the request's streams (null: its own configured ones). */
+    public Map<String, SyncReport> syncAccounts(List<String> accounts, SyncRequest request) {
         accounts.forEach(this::settings); // an unknown name fails before anything syncs
         Map<String, java.util.concurrent.CompletableFuture<SyncReport>> running = new java.util.LinkedHashMap<>();
         try (ProducerTemplate template = template()) {
             for (String account : accounts) {
-                running.put(account, template.asyncRequestBodyAndHeader(RouteNames.SYNC_ACCOUNTS + "?timeout=0", null, RouteNames.ACCOUNT, account,
+                running.put(account, template.asyncRequestBodyAndHeader(RouteNames.SYNC_ACCOUNTS + "?timeout=0", request, RouteNames.ACCOUNT, account,
                         SyncReport.class));
             }
             Map<String, SyncReport> reports = new java.util.LinkedHashMap<>();
@@ -208,11 +228,18 @@ public final class SyncRuntime implements AutoCloseable {
 
     /** Asks the API for the first page of users: null when the key and the connection work, else why not, in one line. */
     public String check() {
+        return check(null);
+    }
+
+    /** As {@link #check()}, for one account (null: the first configured) with its own key and host. */
+    public String check(String account) {
+        SyncSettings settings = settings(account);
         try {
-            records("users", null).hasNext();
+            ApiAccount api = context().getRegistry().lookupByNameAndType(RouteNames.API_ACCOUNTS, ApiAccounts.class).get(account);
+            new RecordReader(readerTemplate(), settings.maxPages(), api).records(StreamCatalog.select(List.of("users")).get(0), null).hasNext();
             return null;
         } catch (RuntimeException e) {
-            return Reasons.of(e, settings().baseUrl());
+            return Reasons.of(e, settings.baseUrl());
         }
     }
 

@@ -89,6 +89,71 @@ class SeveralAccountsTest {
     }
 
     @Test
+    void commandsTakeAnAccountAndStatusShowsEveryAccount() throws Exception {
+        try (PersistIqSimulator acme = PersistIqSimulator.start(SimulatorSettings.builder().apiKey("acme-key-41").users(2).leads(30).campaigns(1).build());
+             PersistIqSimulator globex = PersistIqSimulator.start(SimulatorSettings.builder().apiKey("globex-key-97").users(3).leads(40).campaigns(1).build())) {
+            Path dir = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "accounts");
+            Map<String, String> settings = new HashMap<>();
+            settings.put("persistiq.accounts", "acme,globex");
+            settings.put("persistiq.account.acme.base-url", acme.baseUrl().toString());
+            settings.put("persistiq.account.acme.api-key", "acme-key-41");
+            settings.put("persistiq.account.acme.cache.url", "jdbc:duckdb:" + dir.resolve("acme.duckdb"));
+            settings.put("persistiq.account.globex.base-url", globex.baseUrl().toString());
+            settings.put("persistiq.account.globex.api-key", "globex-key-97");
+            settings.put("persistiq.account.globex.cache.url", "jdbc:duckdb:" + dir.resolve("globex.duckdb"));
+            settings.put("persistiq.streams", "users,leads");
+
+            Cli.Result synced = Cli.run(settings, "sync", "--account", "globex", "--progress", "off");
+            assertEquals(0, synced.exitCode(), synced.err());
+            assertEquals(0, acme.requests().count(), "--account globex asked acme's API");
+            assertTrue(globex.requests().count() > 0);
+            assertEquals(40, count("jdbc:duckdb:" + dir.resolve("globex.duckdb"), "SELECT count(*) FROM leads"));
+
+            Cli.Result checked = Cli.run(settings, "check", "--account", "acme");
+            assertEquals(0, checked.exitCode(), checked.err());
+            assertTrue(acme.requests().requests().stream().allMatch(RecordedRequest::apiKeyMatched));
+
+            // acme has no cache file yet: status says so for acme, and shows globex's runs
+            Cli.Result status = Cli.run(settings, "status", "--account", "globex");
+            assertEquals(0, status.exitCode(), status.err());
+            assertTrue(status.out().startsWith("account globex"), status.out());
+            assertTrue(status.out().contains("succeeded"), status.out());
+
+            Cli.Result all = Cli.run(settings, "sync", "--progress", "off");
+            assertEquals(0, all.exitCode(), all.err());
+            Cli.Result both = Cli.run(settings, "status");
+            assertTrue(both.out().contains("account acme") && both.out().contains("account globex"), both.out());
+            assertEquals(30, count("jdbc:duckdb:" + dir.resolve("acme.duckdb"), "SELECT count(*) FROM leads"));
+
+            Cli.Result unknown = Cli.run(settings, "sync", "--account", "initech");
+            assertEquals(1, unknown.exitCode());
+            assertEquals("error: unknown account 'initech': persistiq.accounts lists acme, globex", unknown.err().strip());
+        }
+    }
+
+    /** The command line with settings as -D properties (as SyncTestSupport.cli). */
+    private static final class Cli {
+        record Result(int exitCode, String out, String err) {
+        }
+
+        static Result run(Map<String, String> settings, String... args) {
+            Map<String, String> previous = new HashMap<>();
+            settings.forEach((k, v) -> previous.put(k, System.setProperty(k, v)));
+            try {
+                java.io.StringWriter out = new java.io.StringWriter();
+                java.io.StringWriter err = new java.io.StringWriter();
+                int code = io.persistiqsync.Application.run(new java.io.PrintWriter(out, true), new java.io.PrintWriter(err, true), args);
+                return new Result(code, out.toString(), err.toString());
+            } finally {
+                previous.forEach((k, v) -> {
+                    if (v == null) System.clearProperty(k);
+                    else System.setProperty(k, v);
+                });
+            }
+        }
+    }
+
+    @Test
     void anAccountNotListedGetsOneClearLine() throws Exception {
         Map<String, String> settings = Map.of("persistiq.accounts", "acme", "persistiq.account.acmee.api-key", "x",
                 "camel.main.routes-collector-enabled", "false");
