@@ -85,7 +85,7 @@ public class SyncConfiguration implements CamelConfiguration {
         bind(context, RouteNames.RUN_RECORDER, new RunRecorder(pageAhead));
         bind(context, RouteNames.CACHE_RECOVERY, new CacheRecovery(pageAhead));
         // JMX MBeans, health checks, remote JMX, progress output, graceful stop (see management/)
-        Operations.install(context, settings, session, pacer, secrets);
+        Operations.install(context, syncSessions.all(), secrets);
 
         // Every failure is reported once, as one line, by whoever meets it: a stream's by RunRecorder.fail,
         // a sync that cannot start by the command line, the JMX trigger or the schedule's route. Camel's own

@@ -1,6 +1,7 @@
 package io.persistiqsync.sync;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -59,6 +60,16 @@ class SeveralAccountsTest {
             try (SyncRuntime runtime = SyncRuntime.start(settings)) {
                 assertEquals(List.of("acme", "globex"), runtime.accounts());
                 reports = runtime.syncAccounts(runtime.accounts());
+                // JMX: each account's streams under its own name, counting its own requests
+                javax.management.MBeanServer jmx = java.lang.management.ManagementFactory.getPlatformMBeanServer();
+                for (var api : Map.of("acme", acme, "globex", globex).entrySet()) {
+                    var leads = new javax.management.ObjectName("persistiq.sync:account=" + api.getKey() + ",type=stream,name=leads");
+                    assertEquals((long) api.getValue().requests().count("/v1/leads"), ((Number) jmx.getAttribute(leads, "TotalRequests")).longValue(),
+                            api.getKey());
+                    assertTrue(jmx.isRegistered(new javax.management.ObjectName("persistiq.sync:account=" + api.getKey() + ",type=runtime")));
+                }
+                assertFalse(jmx.isRegistered(new javax.management.ObjectName("persistiq.sync:type=stream,name=leads")),
+                        "a one-account name in a runtime of several accounts");
             }
             assertTrue(reports.get("acme").succeeded(), () -> reports.toString());
             assertTrue(reports.get("globex").succeeded(), () -> reports.toString());
