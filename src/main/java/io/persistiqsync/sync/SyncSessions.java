@@ -8,6 +8,7 @@ import java.util.Map;
 import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 import org.apache.camel.Header;
+import org.slf4j.MDC;
 
 import io.persistiqsync.api.StreamDefinition;
 import io.persistiqsync.routes.RouteNames;
@@ -18,6 +19,7 @@ import io.persistiqsync.routes.RouteNames;
  * account its exchange names ({@value RouteNames#ACCOUNT} header; none: the first configured account).
  */
 public class SyncSessions {
+    static final String MDC_ACCOUNT = "account";
     private final Map<String, SyncSession> sessions = new LinkedHashMap<>();
 
     public SyncSessions(List<SyncSession> sessions) {
@@ -48,12 +50,20 @@ public class SyncSessions {
 
     /** Opens the named account's session (see {@link SyncSession#open}). */
     public List<StreamDefinition> open(@Body Object body, @Header(RouteNames.ACCOUNT) String account, Exchange exchange) throws SQLException {
-        return get(account).open(body, exchange);
+        SyncSession session = get(account);
+        // the sync's log lines name their account where there are several (log4j2.properties: %X{account}); a
+        // sync runs on one thread from open to close
+        if (sessions.size() > 1) MDC.put(MDC_ACCOUNT, session.account().name());
+        return session.open(body, exchange);
     }
 
     /** Closes the session sync-all opened (a skipped report when none was). */
     public SyncReport close(Exchange exchange) throws SQLException {
         SyncSession session = exchange.getProperty(RouteNames.SESSION, SyncSession.class);
-        return session == null ? SyncReport.skippedReport() : session.close();
+        try {
+            return session == null ? SyncReport.skippedReport() : session.close();
+        } finally {
+            MDC.remove(MDC_ACCOUNT);
+        }
     }
 }
