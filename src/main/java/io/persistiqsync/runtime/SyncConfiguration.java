@@ -58,7 +58,6 @@ public class SyncConfiguration implements CamelConfiguration {
         SyncSessions syncSessions = new SyncSessions(sessions);
         SyncSession session = syncSessions.first();
         SyncSettings settings = session.settings();
-        RatePacer pacer = session.pacer();
         // the stage beans hold no run and no account: what a run needs travels with it (streamRun, session, apiAccount)
         RecordStateRepository recordState = new RecordStateRepository();
         PageAhead pageAhead = new PageAhead(context.createProducerTemplate(), api);
