@@ -16,6 +16,13 @@ public final class Secrets {
                 .sorted((a, b) -> b.length() - a.length()).toList();
     }
 
+    /** These secrets and more (settings read elsewhere, such as the cluster's password). */
+    public Secrets and(String... more) {
+        List<String> all = new java.util.ArrayList<>(secrets);
+        all.addAll(Arrays.asList(more));
+        return new Secrets(all.toArray(String[]::new));
+    }
+
     /** The text on one line, each secret replaced by ***. */
     public String redact(String text) {
         if (text == null) return null;

@@ -98,7 +98,12 @@ public class CacheStore implements AutoCloseable {
                 + " pass_mode {TEXT}, pass_started {INTEGER}, pass_filter {TEXT}, checkpoint_partition {TEXT}, checkpoint_page {INTEGER}"));
         execute(ddl("_sync_runs", "id {INTEGER} PRIMARY KEY, stream {TEXT} NOT NULL, mode {TEXT}, started_at {TIMESTAMP}, finished_at {TIMESTAMP},"
                 + " status {TEXT}, records_new {INTEGER}, records_changed {INTEGER}, records_unchanged {INTEGER}, records_deleted {INTEGER},"
-                + " records_rejected {INTEGER}, pages {INTEGER}, requests {INTEGER}, error {TEXT}"));
+                + " records_rejected {INTEGER}, pages {INTEGER}, requests {INTEGER}, error {TEXT}, node {TEXT}"));
+        // a cache made before runs recorded their node gets the column (rows before it have none)
+        if (existingColumns("_sync_runs").stream().noneMatch("node"::equalsIgnoreCase)) {
+            execute("ALTER TABLE " + table("_sync_runs") + " ADD COLUMN node " + dialect.sqlType(FieldType.TEXT));
+            tableColumns.remove("_sync_runs");
+        }
         execute(ddl("_fields", "stream {TEXT} NOT NULL, field {TEXT} NOT NULL, column_name {TEXT} NOT NULL, column_type {TEXT} NOT NULL,"
                 + " position {INTEGER}, PRIMARY KEY (stream, field)"));
         execute(ddl("_rejected", "stream {TEXT} NOT NULL, record_id {TEXT}, raw_json {TEXT}, reason {TEXT}, sync_id {INTEGER}, rejected_at {TIMESTAMP}"));

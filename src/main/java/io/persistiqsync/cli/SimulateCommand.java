@@ -2,13 +2,17 @@ package io.persistiqsync.cli;
 
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
 import io.persistiqsync.simulator.PersistIqSimulator;
+import io.persistiqsync.simulator.SimulatorAccount;
 import io.persistiqsync.simulator.SimulatorSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -42,11 +46,29 @@ public class SimulateCommand implements Callable<Integer> {
     @Option(names = "--rate-limit", paramLabel = "N", description = "Requests per minute per key, answered with X-RateLimit-* headers and 429 beyond (0: unlimited).")
     int rateLimit;
 
+    @Option(names = "--account", paramLabel = "NAME:KEY[:RATE]", description = "One more account, repeatable: its own key, its own data "
+            + "(seeded from NAME) and its own requests per minute (default: --rate-limit).")
+    List<String> accounts = new ArrayList<>();
+
     @Override
     public Integer call() throws Exception {
-        SimulatorSettings settings = SimulatorSettings.builder().port(port).apiKey(key).leads(leads).users(users).campaigns(campaigns)
-                .seed(seed).latency(Duration.ofMillis(latencyMillis)).rateLimitPerWindow(rateLimit).rateLimitWindow(Duration.ofMinutes(1))
-                .build();
+        SimulatorSettings.Builder builder = SimulatorSettings.builder().port(port).apiKey(key).leads(leads).users(users).campaigns(campaigns)
+                .seed(seed).latency(Duration.ofMillis(latencyMillis)).rateLimitPerWindow(rateLimit).rateLimitWindow(Duration.ofMinutes(1));
+        for (String account : accounts) {
+            String[] parts = account.split(":", -1);
+            try {
+                if (parts.length < 2 || parts.length > 3) throw new IllegalArgumentException("give NAME:KEY or NAME:KEY:RATE");
+                builder.account(parts[0], parts[1], parts.length == 3 ? Integer.parseInt(parts[2]) : rateLimit);
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), "--account " + parts[0] + ": " + e.getMessage());
+            }
+        }
+        SimulatorSettings settings;
+        try {
+            settings = builder.build();
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--account: " + e.getMessage());
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         try (PersistIqSimulator simulator = PersistIqSimulator.start(settings)) {
             Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown));
@@ -54,6 +76,10 @@ public class SimulateCommand implements Callable<Integer> {
             out.println("PersistIQ simulator (made-up data) at " + simulator.baseUrl() + " with key " + key + "; Ctrl-C stops it.");
             out.println("Sync from it: PERSISTIQ_BASE_URL=" + simulator.baseUrl() + " PERSISTIQ_API_KEY=" + key
                     + " java -jar target/persistiq-sync.jar sync");
+            for (SimulatorAccount a : settings.accounts()) {
+                out.println("Account " + a.name() + ": key " + a.apiKey() + ", " + (a.rateLimitPerWindow() == 0 ? "no limit" : a.rateLimitPerWindow()
+                        + " requests a minute"));
+            }
             out.flush();
             stopped.await();
         }

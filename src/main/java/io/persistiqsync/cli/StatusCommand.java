@@ -87,8 +87,8 @@ public class StatusCommand implements Callable<Integer> {
     }
 
     private static void printTable(Map<String, List<Run>> byStream, PrintWriter out) {
-        out.printf("%-16s %6s %-11s %-13s %-19s %8s %8s %8s %10s %8s %8s %6s%n", "stream", "run", "status", "mode", "started", "seconds", "new",
-                "changed", "unchanged", "deleted", "rejected", "pages");
+        out.printf("%-16s %6s %-11s %-13s %-19s %8s %8s %8s %10s %8s %8s %6s %s%n", "stream", "run", "status", "mode", "started", "seconds", "new",
+                "changed", "unchanged", "deleted", "rejected", "pages", "node");
         List<String> errors = new ArrayList<>();
         for (Map.Entry<String, List<Run>> e : byStream.entrySet()) {
             if (e.getValue().isEmpty()) {
@@ -96,9 +96,10 @@ public class StatusCommand implements Callable<Integer> {
                 continue;
             }
             for (Run r : e.getValue()) {
-                out.printf("%-16s %6d %-11s %-13s %-19s %8s %8d %8d %10d %8d %8d %6d%n", r.stream(), r.id(), r.status(), r.mode() == null ? "-" : r.mode(),
+                out.printf("%-16s %6d %-11s %-13s %-19s %8s %8d %8d %10d %8d %8d %6d %s%n", r.stream(), r.id(), r.status(), r.mode() == null ? "-" : r.mode(),
                         r.startedAt() == null ? "-" : LOCAL.format(r.startedAt()), r.seconds() == null ? "-" : String.format("%.1f", r.seconds()),
-                        r.counts().created(), r.counts().changed(), r.counts().unchanged(), r.counts().deleted(), r.counts().rejected(), r.counts().pages());
+                        r.counts().created(), r.counts().changed(), r.counts().unchanged(), r.counts().deleted(), r.counts().rejected(), r.counts().pages(),
+                        r.node() == null || r.node().isEmpty() ? "-" : r.node());
                 if (r.error() != null && !r.error().isBlank()) errors.add(r.stream() + " run " + r.id() + ": " + r.error());
             }
         }
@@ -130,6 +131,7 @@ public class StatusCommand implements Callable<Integer> {
                 n.put("pages", r.counts().pages());
                 n.put("requests", r.counts().requests());
                 n.put("error", r.error());
+                n.put("node", r.node());
             }
         }
     }

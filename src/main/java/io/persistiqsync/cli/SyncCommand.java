@@ -100,7 +100,7 @@ public class SyncCommand implements Callable<Integer> {
 
     static void print(SyncReport report, PrintWriter out) {
         if (report.skipped()) {
-            out.println("skipped: another sync is running");
+            out.println("skipped: " + report.skippedBecause());
             return;
         }
         out.printf("%-16s %-13s %-10s %8s %8s %10s %8s %8s %6s %9s %8s%n", "stream", "mode", "status", "new", "changed", "unchanged",

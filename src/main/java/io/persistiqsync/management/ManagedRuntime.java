@@ -8,7 +8,6 @@ import org.apache.camel.Route;
 import org.apache.camel.api.management.ManagedAttribute;
 import org.apache.camel.api.management.ManagedOperation;
 import org.apache.camel.api.management.ManagedResource;
-import org.apache.camel.component.quartz.QuartzComponent;
 import org.apache.camel.component.quartz.QuartzEndpoint;
 import org.quartz.Scheduler;
 import org.quartz.Trigger;
@@ -20,7 +19,8 @@ import io.persistiqsync.sync.SyncSession;
 
 /**
  * The runtime as JMX shows it ({@code persistiq.sync:type=runtime}): the schedule, where it writes,
- * the sync in progress, the overlap guard's count, and an operation to sync every configured stream.
+ * the sync in progress, the overlap guard's count, the cluster (its nodes and this one's state), and an
+ * operation to sync every configured stream.
  */
 @ManagedResource(description = "PersistIQ Sync runtime: schedule, cache, syncs since start")
 public class ManagedRuntime {
@@ -145,6 +145,37 @@ public class ManagedRuntime {
         return settings.shutdownTimeoutSeconds();
     }
 
+    @ManagedAttribute(description = "This runtime's node id (sync.cluster.node-id), as _sync_runs.node records each run")
+    public String getNodeId() {
+        return session.node();
+    }
+
+    @ManagedAttribute(description = "Whether the schedule runs on Quartz's cluster (sync.cluster.enabled, in `run`)")
+    public boolean isClustered() {
+        Scheduler s = clusterScheduler();
+        return s != null;
+    }
+
+    @ManagedAttribute(description = "The cluster's nodes as Quartz's QRTZ_SCHEDULER_STATE has them, with their last check-in; empty when not clustered")
+    public String[] getClusterMembers() {
+        return ClusterMembers.read(clusterScheduler()).stream().map(ClusterMembers.Member::toString).toArray(String[]::new);
+    }
+
+    @ManagedAttribute(description = "This node in the cluster: the scheduler's state, whether it syncs, its last check-in")
+    public String getClusterNodeState() {
+        Scheduler s = clusterScheduler();
+        if (s == null) return "not clustered (sync.cluster.enabled is off, or this is not `run`)";
+        try {
+            String state = s.isShutdown() ? "stopped" : s.isInStandbyMode() ? "standby" : "started";
+            String self = s.getSchedulerInstanceId();
+            String checkin = ClusterMembers.read(s).stream().filter(m -> m.node().equals(self)).findFirst().map(ClusterMembers.Member::toString)
+                    .orElse(self + " (not checked in yet)");
+            return state + ", " + (session.running() ? "syncing" : "idle") + ": " + checkin;
+        } catch (org.quartz.SchedulerException e) {
+            return "unknown: " + e.getMessage();
+        }
+    }
+
     @ManagedOperation(description = "Sync the configured streams now, in the background (skipped if a sync is running)")
     public String syncAllNow() {
         return trigger.syncAll();
@@ -152,17 +183,34 @@ public class ManagedRuntime {
 
     /** The Quartz trigger of the schedule route, when that route runs. */
     private Trigger scheduleTrigger() {
+        QuartzEndpoint quartz = scheduleEndpoint();
+        if (quartz == null) return null;
+        try {
+            Scheduler scheduler = quartz.getComponent().getScheduler();
+            return scheduler == null || quartz.getTriggerKey() == null ? null : scheduler.getTrigger(quartz.getTriggerKey());
+        } catch (org.quartz.SchedulerException e) {
+            return null;
+        }
+    }
+
+    private QuartzEndpoint scheduleEndpoint() {
         for (Route route : context.getRoutes()) {
             if (route.getEndpoint() instanceof QuartzEndpoint quartz && context.getRouteController().getRouteStatus(route.getId()).isStarted()) {
-                try {
-                    Scheduler scheduler = ((QuartzComponent) quartz.getComponent()).getScheduler();
-                    return scheduler == null || quartz.getTriggerKey() == null ? null : scheduler.getTrigger(quartz.getTriggerKey());
-                } catch (org.quartz.SchedulerException e) {
-                    return null;
-                }
+                return quartz;
             }
         }
         return null;
+    }
+
+    /** The schedule's scheduler when it is Quartz's clustered one, else null. */
+    private Scheduler clusterScheduler() {
+        QuartzEndpoint quartz = scheduleEndpoint();
+        Scheduler s = quartz == null ? null : quartz.getComponent().getScheduler();
+        try {
+            return s != null && s.getMetaData().isJobStoreClustered() ? s : null;
+        } catch (org.quartz.SchedulerException e) {
+            return null;
+        }
     }
 
     private static String text(Instant instant) {

@@ -18,6 +18,9 @@ import io.persistiqsync.api.PageAhead;
 import io.persistiqsync.api.RecordLookup;
 import io.persistiqsync.api.RatePacer;
 import io.persistiqsync.api.Secrets;
+import io.persistiqsync.cache.CacheFaults;
+import io.persistiqsync.cache.WriterLock;
+import io.persistiqsync.config.ClusterSettings;
 import io.persistiqsync.config.SyncSettings;
 import io.persistiqsync.management.Operations;
 import io.persistiqsync.routes.RouteNames;
@@ -43,21 +46,26 @@ public class SyncConfiguration implements CamelConfiguration {
     public void configure(CamelContext context) throws Exception {
         Map<String, SyncSettings> accounts = SyncSettings.forAccounts(context.getPropertiesComponent());
         requirePositive(context, "sync.max-parallel-accounts");
+        ClusterSettings cluster = ClusterSettings.from(context.getPropertiesComponent());
         // every account's secrets are kept out of every message, whichever account's sync meets them
-        Secrets secrets = new Secrets(accounts.values().stream().flatMap(a -> a.secretValues().stream()).toArray(String[]::new));
-        // each account its own pacer (each key has its own limit at the API) and its own session (cache, guard)
+        Secrets secrets = new Secrets(accounts.values().stream().flatMap(a -> a.secretValues().stream()).toArray(String[]::new))
+                .and(cluster.password());
+        // each account its own pacer (each key has its own limit at the API) and its own session (cache, guard,
+        // and on a PostgreSQL cache its writer lock: never two writers of an account, whichever process or host asks)
         List<ApiAccount> apiAccounts = new ArrayList<>();
         List<SyncSession> sessions = new ArrayList<>();
         accounts.forEach((name, s) -> {
             ApiAccount account = new ApiAccount(name, s.baseUrl(), s.apiKey(), new RatePacer(s.maxRequestsPerMinute(), s.rateLimitFallbackWait()),
                     s.pageConcurrency());
             apiAccounts.add(account);
-            sessions.add(new SyncSession(s, account));
+            sessions.add(new SyncSession(s, account, new WriterLock(s.cacheTarget(), name, cluster.nodeId()), cluster.nodeId()));
         });
         ApiAccounts api = new ApiAccounts(apiAccounts);
         SyncSessions syncSessions = new SyncSessions(sessions);
         SyncSession session = syncSessions.first();
         SyncSettings settings = session.settings();
+        bind(context, "clusterSettings", cluster);
+        ClusterScheduler.install(context, cluster, settings, secrets);
         // the stage beans hold no run and no account: what a run needs travels with it (streamRun, session, apiAccount)
         RecordStateRepository recordState = new RecordStateRepository();
         PageAhead pageAhead = new PageAhead(context.createProducerTemplate(), api);

@@ -9,31 +9,36 @@ import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
+import java.util.Map;
 import java.util.UUID;
 import java.util.function.Supplier;
 
 /**
  * Answers every request, in this order: latency, an injected fault that replaces the answer, the rate
- * limit, the API key, the endpoint, and last an injected fault that changes a list answer.
+ * limit, the API key, the endpoint, and last an injected fault that changes a list answer. The key
+ * chooses the account (its data and its rate limit); a key no account has is limited as the main
+ * account's and refused.
  */
 final class ApiHandler implements HttpHandler {
 
     private static final System.Logger LOG = System.getLogger(ApiHandler.class.getName());
 
-    private final ApiRoutes routes;
+    /** One account as the server sees it: its name, its endpoints over its data, its rate limit. */
+    record Tenant(String name, ApiRoutes routes, RateLimiter limiter) {
+    }
+
+    private final Map<String, Tenant> byKey;
+    private final Tenant main;
     private final FaultPlan faults;
-    private final RateLimiter limiter;
     private final RequestLog log;
-    private final String apiKey;
     private final Supplier<Duration> latency;
 
-    ApiHandler(ApiRoutes routes, FaultPlan faults, RateLimiter limiter, RequestLog log, String apiKey,
-            Supplier<Duration> latency) {
-        this.routes = routes;
+    /** @param byKey every account by its API key; {@code main} among them answers for unknown keys' limits */
+    ApiHandler(Map<String, Tenant> byKey, Tenant main, FaultPlan faults, RequestLog log, Supplier<Duration> latency) {
+        this.byKey = Map.copyOf(byKey);
+        this.main = main;
         this.faults = faults;
-        this.limiter = limiter;
         this.log = log;
-        this.apiKey = apiKey;
         this.latency = latency;
     }
 
@@ -57,7 +62,9 @@ final class ApiHandler implements HttpHandler {
         String key = exchange.getRequestHeaders().getFirst("x-api-key"); // header names are case-insensitive
         ApiRequest request = new ApiRequest(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
                 QueryParams.parse(exchange.getRequestURI().getRawQuery()));
-        boolean keyMatched = apiKey.equals(key);
+        Tenant tenant = key == null ? null : byKey.get(key);
+        boolean keyMatched = tenant != null;
+        Tenant limitedBy = keyMatched ? tenant : main;
 
         pause(latency.get());
         Fault fault = faults.take(request.path(), kind -> !kind.altersListAnswer());
@@ -66,30 +73,30 @@ final class ApiHandler implements HttpHandler {
             fault = null;
         }
         if (fault != null && fault.kind() == Fault.Kind.CONNECTION_RESET) {
-            log.add(record(request, keyMatched, 0, receivedAt));
+            log.add(record(request, tenant, 0, receivedAt));
             return;
         }
         WireResponse response = fault != null
-                ? FaultResponder.replace(fault, key, limiter.limit())
-                : answer(request, key, keyMatched);
-        log.add(record(request, keyMatched, response.status(), receivedAt));
+                ? FaultResponder.replace(fault, key, limitedBy.limiter().limit())
+                : answer(request, key, tenant, limitedBy);
+        log.add(record(request, tenant, response.status(), receivedAt));
         send(exchange, response, started);
     }
 
-    private WireResponse answer(ApiRequest request, String key, boolean keyMatched) {
-        RateLimiter.Decision decision = limiter.acquire(key == null ? "" : key, Instant.now());
+    private WireResponse answer(ApiRequest request, String key, Tenant tenant, Tenant limitedBy) {
+        RateLimiter.Decision decision = limitedBy.limiter().acquire(key == null ? "" : key, Instant.now());
         WireResponse response;
         if (!decision.allowed()) {
             response = WireResponse.json(429, Json.tooManyRequests(decision.limit(), decision.resetEpochSecond()));
-        } else if (!keyMatched) {
+        } else if (tenant == null) {
             response = WireResponse.json(401, Json.unauthorized(key));
         } else {
-            response = route(request);
+            response = route(tenant.routes(), request);
         }
         return response.withHeaders(decision.headers()); // also on 401 and 429, as the real API does
     }
 
-    private WireResponse route(ApiRequest request) {
+    private WireResponse route(ApiRoutes routes, ApiRequest request) {
         try {
             ApiResponse answer = routes.answer(request);
             Fault fault = answer.list() == null ? null : faults.take(request.path(), Fault.Kind::altersListAnswer);
@@ -118,9 +125,9 @@ final class ApiHandler implements HttpHandler {
         }
     }
 
-    private static RecordedRequest record(ApiRequest request, boolean keyMatched, int status, Instant receivedAt) {
-        return new RecordedRequest(request.method(), request.path(), request.params().asMap(), keyMatched, status,
-                receivedAt);
+    private static RecordedRequest record(ApiRequest request, Tenant tenant, int status, Instant receivedAt) {
+        return new RecordedRequest(request.method(), request.path(), request.params().asMap(), tenant != null, status,
+                receivedAt, tenant == null ? null : tenant.name());
     }
 
     private static void pause(Duration duration) throws InterruptedException {

@@ -8,6 +8,9 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -34,6 +37,9 @@ public final class PersistIqSimulator implements AutoCloseable {
 
     private final SimulatorSettings settings;
     private final SimulatedAccount account;
+    /** every account by name, the main one included */
+    private final Map<String, SimulatedAccount> accounts = new LinkedHashMap<>();
+    private final Map<String, RateLimiter> limiters = new LinkedHashMap<>();
     private final FaultPlan faults = new FaultPlan();
     private final RequestLog requests = new RequestLog();
     private final RateLimiter limiter;
@@ -57,8 +63,20 @@ public final class PersistIqSimulator implements AutoCloseable {
         }
         this.baseUrl = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
         String linkBase = settings.advertisedHost() == null ? baseUrl.toString() : withScheme(settings.advertisedHost());
-        ApiRoutes routes = new ApiRoutes(account, settings, linkBase);
-        server.createContext("/", new ApiHandler(routes, faults, limiter, requests, settings.apiKey(), latency::get));
+        Map<String, ApiHandler.Tenant> byKey = new HashMap<>();
+        ApiHandler.Tenant main = new ApiHandler.Tenant(SimulatorSettings.MAIN_ACCOUNT, new ApiRoutes(account, settings, linkBase), limiter);
+        byKey.put(settings.apiKey(), main);
+        accounts.put(main.name(), account);
+        limiters.put(main.name(), limiter);
+        for (SimulatorAccount other : settings.accounts()) {
+            SimulatorSettings own = other.settings(settings);
+            SimulatedAccount data = new SimulatedAccount(own);
+            RateLimiter ownLimit = new RateLimiter(own.rateLimitPerWindow(), own.rateLimitWindow(), own.rateLimitWindowPhase());
+            byKey.put(own.apiKey(), new ApiHandler.Tenant(other.name(), new ApiRoutes(data, own, linkBase), ownLimit));
+            accounts.put(other.name(), data);
+            limiters.put(other.name(), ownLimit);
+        }
+        server.createContext("/", new ApiHandler(byKey, main, faults, requests, latency::get));
         this.workers = Executors.newFixedThreadPool(WORKER_THREADS, daemonThreads());
         server.setExecutor(workers);
         server.start();
@@ -87,8 +105,16 @@ public final class PersistIqSimulator implements AutoCloseable {
         return settings.apiKey();
     }
 
+    /** The main account (the one {@link #apiKey()} reaches). */
     public SimulatedAccount account() {
         return account;
+    }
+
+    /** An account by name: {@link SimulatorSettings#MAIN_ACCOUNT} or one of {@link SimulatorSettings#accounts()}. */
+    public SimulatedAccount account(String name) {
+        SimulatedAccount a = accounts.get(name);
+        if (a == null) throw new IllegalArgumentException("no account named " + name + " (there are " + accounts.keySet() + ")");
+        return a;
     }
 
     public FaultPlan faults() {
@@ -119,6 +145,13 @@ public final class PersistIqSimulator implements AutoCloseable {
      */
     public void setRateLimit(int perWindow, Duration window, Duration phase) {
         limiter.configure(perWindow, window, phase);
+    }
+
+    /** Changes one account's rate limit (0 = off); its current windows start over. */
+    public void setRateLimit(String account, int perWindow, Duration window) {
+        RateLimiter l = limiters.get(account);
+        if (l == null) throw new IllegalArgumentException("no account named " + account + " (there are " + limiters.keySet() + ")");
+        l.configure(perWindow, window, null);
     }
 
     /** Stops at once: open connections are dropped and delayed answers abandoned. */

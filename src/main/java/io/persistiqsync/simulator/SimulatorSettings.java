@@ -36,6 +36,8 @@ import java.util.Objects;
  * @param eventShape               which event schema to serve
  * @param advertisedHost           {@code host:port} (or a full {@code scheme://host:port}) to put into
  *                                 {@code next_page} URLs instead of the server's own address; null = own
+ * @param accounts                 more accounts on the same server, each with its own key, data and rate
+ *                                 limit (none: the one account above, as the API serves one key)
  */
 public record SimulatorSettings(
         int port,
@@ -57,7 +59,8 @@ public record SimulatorSettings(
         Duration rateLimitWindow,
         Duration rateLimitWindowPhase,
         EventShape eventShape,
-        String advertisedHost) {
+        String advertisedHost,
+        List<SimulatorAccount> accounts) {
 
     /**
      * Custom lead fields a real company might define, chosen to break naive column naming: spaces,
@@ -101,7 +104,17 @@ public record SimulatorSettings(
         Objects.requireNonNull(eventShape, "eventShape");
         customLeadFields = List.copyOf(customLeadFields);
         requireDistinctCustomFields(customLeadFields);
+        accounts = List.copyOf(accounts);
+        var keys = new HashSet<String>(List.of(apiKey));
+        var names = new HashSet<String>(List.of(MAIN_ACCOUNT));
+        for (SimulatorAccount a : accounts) {
+            if (!keys.add(a.apiKey())) throw new IllegalArgumentException("account " + a.name() + ": its API key is another account's");
+            if (!names.add(a.name())) throw new IllegalArgumentException("account name " + a.name() + " is taken");
+        }
     }
+
+    /** The name of the account that {@link #apiKey} reaches. */
+    public static final String MAIN_ACCOUNT = "main";
 
     /** The settings with every default. */
     public static SimulatorSettings defaults() {
@@ -120,7 +133,7 @@ public record SimulatorSettings(
                 .events(events).dncDomains(dncDomains).tags(tags).customLeadFields(customLeadFields)
                 .pageSize(pageSize).eventsPageSize(eventsPageSize).latency(latency)
                 .rateLimitPerWindow(rateLimitPerWindow).rateLimitWindow(rateLimitWindow).rateLimitWindowPhase(rateLimitWindowPhase)
-                .eventShape(eventShape).advertisedHost(advertisedHost);
+                .eventShape(eventShape).advertisedHost(advertisedHost).accounts(accounts);
     }
 
     private static void requireNotNegative(String name, int value) {
@@ -160,6 +173,7 @@ public record SimulatorSettings(
         private Duration rateLimitWindowPhase;
         private EventShape eventShape = EventShape.MIXED;
         private String advertisedHost;
+        private List<SimulatorAccount> accounts = new java.util.ArrayList<>();
 
         private Builder() {
         }
@@ -265,10 +279,22 @@ public record SimulatorSettings(
             return this;
         }
 
+        /** Replaces the accounts served besides the main one. */
+        public Builder accounts(List<SimulatorAccount> accounts) {
+            this.accounts = new java.util.ArrayList<>(accounts);
+            return this;
+        }
+
+        /** One more account: its own key, its own data (seeded from its name), its own rate limit per window. */
+        public Builder account(String name, String apiKey, int rateLimitPerWindow) {
+            this.accounts.add(new SimulatorAccount(name, apiKey, rateLimitPerWindow));
+            return this;
+        }
+
         public SimulatorSettings build() {
             return new SimulatorSettings(port, apiKey, seed, users, leads, campaigns, campaignLeadsPerCampaign,
                     repliesPerCampaign, events, dncDomains, tags, customLeadFields, pageSize, eventsPageSize,
-                    latency, rateLimitPerWindow, rateLimitWindow, rateLimitWindowPhase, eventShape, advertisedHost);
+                    latency, rateLimitPerWindow, rateLimitWindow, rateLimitWindowPhase, eventShape, advertisedHost, accounts);
         }
     }
 }

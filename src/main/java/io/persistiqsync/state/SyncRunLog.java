@@ -15,8 +15,8 @@ import io.persistiqsync.cache.CacheStore;
 
 /**
  * {@code _sync_runs}: one row per stream per sync, written when the run starts (status running) and
- * completed when it ends. A run left "running" by a process that died is marked interrupted by the
- * next sync of that stream.
+ * completed when it ends, with the node (sync.cluster.node-id) that ran it. A run left "running" by a
+ * process that died is marked interrupted, naming that node, by the next sync of that stream.
  */
 public final class SyncRunLog {
     public static final String RUNNING = "running";
@@ -28,29 +28,38 @@ public final class SyncRunLog {
     }
 
     /** Opens a run and commits it, so that it is visible while the run goes on. */
-    public static long start(CacheStore store, String stream, String mode, Instant startedAt) throws SQLException {
+    public static long start(CacheStore store, String stream, String mode, Instant startedAt, String node) throws SQLException {
         long id = store.query("SELECT COALESCE(MAX(id), 0) + 1 FROM " + store.table("_sync_runs"), rs -> rs.getLong(1)).get(0);
         store.update("INSERT INTO " + store.table("_sync_runs") + " (id, stream, mode, started_at, status, records_new, records_changed,"
-                + " records_unchanged, records_deleted, records_rejected, pages, requests) VALUES (?, ?, ?, "
-                + store.dialect().cast("?", FieldType.TIMESTAMP) + ", ?, 0, 0, 0, 0, 0, 0, 0)",
-                id, stream, mode, CacheStore.timestamp(startedAt), RUNNING);
+                + " records_unchanged, records_deleted, records_rejected, pages, requests, node) VALUES (?, ?, ?, "
+                + store.dialect().cast("?", FieldType.TIMESTAMP) + ", ?, 0, 0, 0, 0, 0, 0, 0, ?)",
+                id, stream, mode, CacheStore.timestamp(startedAt), RUNNING, node);
         store.commit();
         return id;
     }
 
     /** A run that never began: the runtime was stopping when its turn came. Recorded, so the history has every stream asked for. */
-    public static void notBegun(CacheStore store, String stream, String reason, Instant at) throws SQLException {
-        long id = start(store, stream, null, at);
+    public static void notBegun(CacheStore store, String stream, String reason, Instant at, String node) throws SQLException {
+        long id = start(store, stream, null, at, node);
         finish(store, id, INTERRUPTED, RunCounts.ZERO, reason, at);
         store.commit();
     }
 
-    /** Marks runs of this stream still "running" as interrupted (their process is gone). */
+    /**
+     * Marks runs of this stream still "running" as interrupted: their process is gone (the caller holds
+     * the account's writer lock, or the DuckDB file, so no live process writes them). The reason names
+     * the node that ran them.
+     */
     public static int markInterrupted(CacheStore store, String stream) throws SQLException {
-        int n = store.update("UPDATE " + store.table("_sync_runs") + " SET status = ?, error = ? WHERE stream = ? AND status = ?",
-                INTERRUPTED, "the process stopped before the run finished", stream, RUNNING);
+        List<Object[]> left = store.query("SELECT id, node FROM " + store.table("_sync_runs") + " WHERE stream = ? AND status = ?",
+                rs -> new Object[] {rs.getLong(1), rs.getString(2)}, stream, RUNNING);
+        for (Object[] run : left) {
+            String who = run[1] == null || ((String) run[1]).isEmpty() ? "the process" : "the process on node " + run[1];
+            store.update("UPDATE " + store.table("_sync_runs") + " SET status = ?, error = ? WHERE id = ?", INTERRUPTED,
+                    who + " stopped before the run finished (it died, or lost the cache); the next sync went on from its last commit", run[0]);
+        }
         store.commit();
-        return n;
+        return left.size();
     }
 
     /** Records the outcome; joins the caller's transaction. */
@@ -64,7 +73,8 @@ public final class SyncRunLog {
     }
 
     /** One row of _sync_runs. */
-    public record Run(long id, String stream, String mode, Instant startedAt, Instant finishedAt, String status, RunCounts counts, String error) {
+    public record Run(long id, String stream, String mode, Instant startedAt, Instant finishedAt, String status, RunCounts counts, String error,
+            String node) {
 
         public Double seconds() {
             return startedAt == null || finishedAt == null ? null : Duration.between(startedAt, finishedAt).toMillis() / 1000.0;
@@ -74,7 +84,7 @@ public final class SyncRunLog {
     /** The last {@code n} runs of a stream, newest first. */
     public static List<Run> lastRuns(CacheStore db, String stream, int n) throws SQLException {
         String sql = "SELECT id, stream, mode, started_at, finished_at, status, records_new, records_changed, records_unchanged,"
-                + " records_deleted, records_rejected, pages, requests, error FROM " + db.table("_sync_runs") + " WHERE stream = ? ORDER BY id DESC";
+                + " records_deleted, records_rejected, pages, requests, error, node FROM " + db.table("_sync_runs") + " WHERE stream = ? ORDER BY id DESC";
         List<Run> out = new ArrayList<>();
         try (PreparedStatement s = db.connection().prepareStatement(sql)) {
             s.setMaxRows(n);
@@ -83,7 +93,7 @@ public final class SyncRunLog {
                 while (rs.next() && out.size() < n) {
                     out.add(new Run(rs.getLong(1), rs.getString(2), rs.getString(3), instant(rs, 4), instant(rs, 5), rs.getString(6), new RunCounts(
                             rs.getLong(7), rs.getLong(8), rs.getLong(9), rs.getLong(10), rs.getLong(11), rs.getLong(12), rs.getLong(13)),
-                            rs.getString(14)));
+                            rs.getString(14), rs.getString(15)));
                 }
             }
         }

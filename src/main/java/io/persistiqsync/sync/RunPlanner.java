@@ -92,7 +92,7 @@ public class RunPlanner {
         Plan plan = plan(stream, state, request, now, session.settings().fullPassInterval());
         String mode = plan.mode();
 
-        long runId = SyncRunLog.start(db, stream.name(), mode, now);
+        long runId = SyncRunLog.start(db, stream.name(), mode, now, session.node());
         if (!plan.resume()) {
             String filter = mode.equals(StreamRun.INCREMENTAL)
                     ? FILTER_TIME.format(Instant.ofEpochMilli(state.watermark()).minus(session.settings().watermarkOverlap()))

@@ -59,7 +59,7 @@ public class RunRecorder {
     /** A stop (SIGTERM) came before this stream's turn: it is not begun, and its run says so. */
     public void skippedByStop(@Body StreamDefinition stream, @ExchangeProperty(RouteNames.SESSION) SyncSession session) {
         String reason = "not begun: the runtime was stopping (SIGTERM); the next sync covers it";
-        session.record(db -> SyncRunLog.notBegun(db, stream.name(), reason, Instant.now()));
+        session.record(db -> SyncRunLog.notBegun(db, stream.name(), reason, Instant.now(), session.node()));
         notRun(session, stream, SyncRunLog.INTERRUPTED, reason);
     }
 

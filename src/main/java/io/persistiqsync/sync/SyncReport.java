@@ -7,11 +7,23 @@ import java.util.List;
 public class SyncReport {
     private final List<StreamResult> results = new ArrayList<>();
     private boolean skipped;
+    private String skippedBecause;
 
     public static SyncReport skippedReport() {
+        return skippedReport(null);
+    }
+
+    /** @param reason why (another sync in this runtime, or the writer lock held elsewhere); null: another sync is running */
+    public static SyncReport skippedReport(String reason) {
         SyncReport r = new SyncReport();
         r.skipped = true;
+        r.skippedBecause = reason == null ? "another sync is running" : reason;
         return r;
+    }
+
+    /** Why the sync was skipped (null when it ran). */
+    public String skippedBecause() {
+        return skippedBecause;
     }
 
     synchronized void add(StreamResult result) {

@@ -19,11 +19,13 @@ import io.persistiqsync.api.StreamDefinition;
 import io.persistiqsync.cache.CacheStore;
 import io.persistiqsync.cache.CacheUrls;
 import io.persistiqsync.routes.RouteNames;
+import io.persistiqsync.cache.WriterLock;
 
 /**
  * One sync at a time: holds the cache connection while a sync runs and only then (a DuckDB file is
  * free for other tools between syncs). A sync asked for while another runs (a scheduled fire during
- * a long sync, a JMX syncNow()) is skipped and counted, never run twice at once.
+ * a long sync, a JMX syncNow()) is skipped and counted, never run twice at once. On a PostgreSQL cache
+ * the same holds across processes and hosts: the sync holds the account's {@link WriterLock}.
  * <p>
  * It is what one account's sync shares: the settings, the rate pacer, the cache connection, the
  * request and report. {@link #open} puts it on the exchange ({@code session}), and the stage beans
@@ -32,8 +34,13 @@ import io.persistiqsync.routes.RouteNames;
 public class SyncSession {
     private static final Logger LOG = LoggerFactory.getLogger(SyncSession.class);
 
+    /** why this exchange's sync was skipped (read by close) */
+    private static final String SKIPPED_BECAUSE = "syncSkippedBecause";
+
     private final SyncSettings settings;
     private final ApiAccount account;
+    private final WriterLock writerLock;
+    private final String node;
     private final ReentrantLock lock = new ReentrantLock();
     private final AtomicLong skipped = new AtomicLong();
     private final AtomicLong cacheWaits = new AtomicLong();
@@ -52,9 +59,12 @@ public class SyncSession {
         void apply(CacheStore db) throws SQLException;
     }
 
-    public SyncSession(SyncSettings settings, ApiAccount account) {
+    /** @param writerLock held while a sync runs (null: none); @param node written into each run's row */
+    public SyncSession(SyncSettings settings, ApiAccount account, WriterLock writerLock, String node) {
         this.settings = settings;
         this.account = account;
+        this.writerLock = writerLock;
+        this.node = node;
     }
 
     /** The account this session syncs: its name, host, key and pacer. */
@@ -71,6 +81,11 @@ public class SyncSession {
         return account.pacer();
     }
 
+    /** This runtime's node id (sync.cluster.node-id), as _sync_runs.node records it. */
+    public String node() {
+        return node;
+    }
+
     /** The request for a sync of the configured streams (what the schedule runs). */
     public SyncRequest configuredRequest() {
         return new SyncRequest(StreamCatalog.select(settings.streams()), false, false);
@@ -83,11 +98,17 @@ public class SyncSession {
     public List<StreamDefinition> open(@Body Object body, Exchange exchange) throws SQLException {
         exchange.setProperty(RouteNames.SESSION, this);
         exchange.setProperty(io.persistiqsync.api.ApiAccounts.PROPERTY, account);
-        if (!lock.tryLock()) {
-            skipped.incrementAndGet();
-            observer.syncSkipped(body instanceof SyncRequest r ? r : configuredRequest());
-            LOG.warn("a sync of account {} is already running: this one is skipped", account.name());
-            return List.of();
+        if (!lock.tryLock()) return skip(body, exchange, "a sync of account " + account.name() + " is running");
+        String heldElsewhere;
+        try {
+            heldElsewhere = writerLock == null ? null : writerLock.tryAcquire();
+        } catch (SQLException | RuntimeException e) {
+            lock.unlock();
+            throw cannotOpen(e);
+        }
+        if (heldElsewhere != null) {
+            lock.unlock();
+            return skip(body, exchange, heldElsewhere);
         }
         try {
             request = body instanceof SyncRequest r ? r : configuredRequest();
@@ -100,10 +121,24 @@ public class SyncSession {
         } catch (SQLException | RuntimeException | InterruptedException e) {
             if (e instanceof InterruptedException) Thread.currentThread().interrupt();
             observer.syncFinished();
+            if (writerLock != null) writerLock.release();
             lock.unlock();
-            throw new SyncSettings.ConfigurationException("cache.url", "= " + CacheUrls.withoutCredentials(settings.cacheUrl())
-                    + ": cannot open the cache: " + settings.secrets().redact(String.valueOf(e.getMessage())));
+            throw cannotOpen(e);
         }
+    }
+
+    private SyncSettings.ConfigurationException cannotOpen(Exception e) {
+        return new SyncSettings.ConfigurationException("cache.url", "= " + CacheUrls.withoutCredentials(settings.cacheUrl())
+                + ": cannot open the cache: " + settings.secrets().redact(String.valueOf(e.getMessage())));
+    }
+
+    /** A sync that does not run: counted (SkippedSyncs), said in one line, and answered with the reason. */
+    private List<StreamDefinition> skip(Object body, Exchange exchange, String reason) {
+        skipped.incrementAndGet();
+        observer.syncSkipped(body instanceof SyncRequest r ? r : configuredRequest());
+        LOG.warn("{}: this one is skipped", reason);
+        if (exchange != null) exchange.setProperty(SKIPPED_BECAUSE, reason);
+        return List.of();
     }
 
     /**
@@ -192,7 +227,22 @@ public class SyncSession {
             store = settings.openCache();
         } catch (SQLException | RuntimeException notBackYet) {
             LOG.debug("the cache is not back yet: {}", notBackYet.getMessage());
+            return;
         }
+        regainWriterLock();
+    }
+
+    /** The writer lock's session may have gone with the connection (a database restart): taken again, or this sync ends. */
+    private void regainWriterLock() {
+        if (writerLock == null || !writerLock.applies() || writerLock.held()) return;
+        writerLock.release();
+        String heldElsewhere;
+        try {
+            heldElsewhere = writerLock.tryAcquire();
+        } catch (SQLException notBackYet) {
+            return; // the next attempt fails on the cache the same way and comes back here
+        }
+        if (heldElsewhere != null) throw new IllegalStateException("the writer lock went with the lost connection and " + heldElsewhere);
     }
 
     /** How often a sync found the cache file held by another process and waited (since start). */
@@ -201,8 +251,10 @@ public class SyncSession {
     }
 
     /** Ends the sync: closes the cache and answers the report (a skipped report if this sync never started). */
-    public SyncReport close() throws SQLException {
-        if (!lock.isHeldByCurrentThread()) return SyncReport.skippedReport();
+    public SyncReport close(Exchange exchange) throws SQLException {
+        if (!lock.isHeldByCurrentThread()) {
+            return SyncReport.skippedReport(exchange == null ? null : exchange.getProperty(SKIPPED_BECAUSE, String.class));
+        }
         try {
             if (store != null) {
                 try {
@@ -214,6 +266,7 @@ public class SyncSession {
             return report;
         } finally {
             store = null;
+            if (writerLock != null) writerLock.release();
             observer.syncFinished();
             lock.unlock();
         }

@@ -61,7 +61,7 @@ public class SyncSessions {
     public SyncReport close(Exchange exchange) throws SQLException {
         SyncSession session = exchange.getProperty(RouteNames.SESSION, SyncSession.class);
         try {
-            return session == null ? SyncReport.skippedReport() : session.close();
+            return session == null ? SyncReport.skippedReport(null) : session.close(exchange);
         } finally {
             MDC.remove(MDC_ACCOUNT);
         }

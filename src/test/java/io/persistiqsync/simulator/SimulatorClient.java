@@ -85,6 +85,11 @@ final class SimulatorClient {
 
     /** Every record of a list, following {@code next_page} from page 1 until {@code has_more} is false. */
     List<JsonNode> readAll(String pathAndQuery, String key) {
+        return readAll(pathAndQuery, key, apiKey);
+    }
+
+    /** The same with another account's API key. */
+    List<JsonNode> readAll(String pathAndQuery, String key, String apiKey) {
         List<JsonNode> records = new ArrayList<>();
         String url = base + pathAndQuery;
         for (int pages = 0; url != null; pages++) {
