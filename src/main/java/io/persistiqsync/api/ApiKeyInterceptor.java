@@ -8,7 +8,9 @@ import org.apache.hc.core5.http.HttpRequest;
 import org.apache.hc.core5.net.URIAuthority;
 
 /**
- * Adds {@code x-api-key} inside the HTTP client, and only to requests for the configured API host.
+ * Adds {@code x-api-key} inside the HTTP client, and only to requests for the configured API host of
+ * the account the request names ({@link ApiAccounts#ACCOUNT_HEADER}, which is removed here and never
+ * sent): each account's key goes only with that account's requests, only to that account's host.
  * The key therefore never sits in a Camel message header (nothing can log it) and cannot follow a
  * next_page or a redirect to another host. Redirects are not followed at all, and the client does
  * not retry on its own.
@@ -16,12 +18,15 @@ import org.apache.hc.core5.net.URIAuthority;
 public class ApiKeyInterceptor implements HttpClientConfigurer {
     public static final String HEADER = "x-api-key";
 
-    private final URI apiHost;
-    private final String apiKey;
+    private final ApiAccounts accounts;
 
+    public ApiKeyInterceptor(ApiAccounts accounts) {
+        this.accounts = accounts;
+    }
+
+    /** One account's key for one host. */
     public ApiKeyInterceptor(URI apiHost, String apiKey) {
-        this.apiHost = apiHost;
-        this.apiKey = apiKey;
+        this(new ApiAccounts(java.util.List.of(new ApiAccount("default", apiHost, apiKey, null, 1))));
     }
 
     @Override
@@ -31,13 +36,20 @@ public class ApiKeyInterceptor implements HttpClientConfigurer {
         builder.disableAutomaticRetries();
         builder.addRequestInterceptorLast((request, entity, context) -> {
             request.removeHeaders(HEADER);
-            if (isApiHost(request) && !apiKey.isEmpty()) {
-                request.setHeader(HEADER, apiKey);
+            var named = request.getFirstHeader(ApiAccounts.ACCOUNT_HEADER);
+            request.removeHeaders(ApiAccounts.ACCOUNT_HEADER);
+            ApiAccount account = named == null ? accounts.first() : accounts.get(named.getValue());
+            if (account != null && isHost(account.baseUrl(), request) && !account.apiKey().isEmpty()) {
+                request.setHeader(HEADER, account.apiKey());
             }
         });
     }
 
     boolean isApiHost(HttpRequest request) {
+        return isHost(accounts.first().baseUrl(), request);
+    }
+
+    private static boolean isHost(URI apiHost, HttpRequest request) {
         URIAuthority authority = request.getAuthority();
         return authority != null
                 && apiHost.getScheme().equalsIgnoreCase(request.getScheme())

@@ -17,17 +17,19 @@ import io.persistiqsync.routes.RouteNames;
  */
 public class ApiResponses {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final RatePacer pacer;
+    private final ApiAccounts accounts;
     private final Secrets secrets;
 
-    public ApiResponses(RatePacer pacer, Secrets secrets) {
-        this.pacer = pacer;
+    public ApiResponses(ApiAccounts accounts, Secrets secrets) {
+        this.accounts = accounts;
         this.secrets = secrets;
     }
 
     public void check(Exchange exchange) {
         Message answer = exchange.getMessage();
         int status = answer.getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
+        // the answer's rate-limit headers speak of the key that asked: that account's pacer hears them
+        RatePacer pacer = accounts.of(exchange).pacer();
         pacer.observe(answer);
         if (status == 200) return;
         String reason = reason(answer.getBody(String.class));

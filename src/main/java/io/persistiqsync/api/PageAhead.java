@@ -50,27 +50,37 @@ public class PageAhead {
     static final int BUFFERED_PAGES = 4;
 
     private final ProducerTemplate template;
-    private final RatePacer pacer;
-    private final int maxConcurrency;
-    /** per stream position ("stream partition"), the pages asked for ahead */
+    private final ApiAccounts accounts;
+    /** per account and stream position ("account/stream partition"), the pages asked for ahead */
     private final Map<String, Lane> lanes = new ConcurrentHashMap<>();
 
-    public PageAhead(ProducerTemplate template, RatePacer pacer, int maxConcurrency) {
+    /** Each lane is paced and bounded by its account's pacer and page-concurrency. */
+    public PageAhead(ProducerTemplate template, ApiAccounts accounts) {
         this.template = template;
-        this.pacer = pacer;
-        this.maxConcurrency = Math.max(1, maxConcurrency);
+        this.accounts = accounts;
+    }
+
+    /** One account (tests). */
+    public PageAhead(ProducerTemplate template, RatePacer pacer, int maxConcurrency) {
+        this(template, new ApiAccounts(List.of(new ApiAccount("default", null, "", pacer, maxConcurrency))));
+    }
+
+    private static String key(String account, String position) {
+        return account + "/" + position;
     }
 
     /** Answers page {@code page} of the stream position (the body becomes the parsed page) and asks ahead. */
     public void fetch(Exchange exchange, @Simple("${exchangeProperty.streamRun.pageRequest}") PageRequest request) throws Exception {
+        ApiAccount account = accounts.of(exchange);
+        String key = key(account.name(), request.position());
         Lane lane;
         synchronized (this) {
-            lane = lanes.get(request.position());
+            lane = lanes.get(key);
             if (lane == null || !lane.serves(request)) {
                 // first page of the position, or paging went elsewhere: start over from this page
                 if (lane != null) lane.close();
-                lane = new Lane(request);
-                lanes.put(request.position(), lane);
+                lane = new Lane(request, account);
+                lanes.put(key, lane);
             }
         }
         CompletableFuture<Exchange> answer = lane.take(request.page(), exchange);
@@ -81,24 +91,24 @@ public class PageAhead {
             throw e.getCause() instanceof Exception cause ? cause : e;
         }
         if (done.getException() != null) {
-            forget(request.position());
+            forget(account.name(), request.position());
             throw done.getException();
         }
         exchange.getMessage().setBody(done.getMessage().getBody(JsonNode.class));
     }
 
     /** Drops the pages asked for ahead (the stream ended or turned elsewhere); their answers are ignored. */
-    public void forget(String position) {
+    public void forget(String account, String position) {
         Lane dropped;
         synchronized (this) {
-            dropped = lanes.remove(position);
+            dropped = lanes.remove(key(account, position));
         }
         if (dropped != null) dropped.close();
     }
 
     /** Requests in flight and answers waiting for one stream position (tests). */
     int pending(String position) {
-        Lane lane = lanes.get(position);
+        Lane lane = lanes.get(key(accounts.first().name(), position));
         return lane == null ? 0 : lane.pending();
     }
 
@@ -108,6 +118,8 @@ public class PageAhead {
      */
     private final class Lane {
         private final PageRequest request;
+        private final RatePacer pacer;
+        private final int maxConcurrency;
         /** sent, not yet handed over (in flight or answered) */
         private final Map<Integer, CompletableFuture<Exchange>> pages = new HashMap<>();
         /** the properties of the sync's exchange, copied on its thread: the requests carry them (monitoring) */
@@ -123,8 +135,10 @@ public class PageAhead {
         private int last = Integer.MAX_VALUE;
         private boolean closed;
 
-        Lane(PageRequest request) {
+        Lane(PageRequest request, ApiAccount account) {
             this.request = request;
+            this.pacer = account.pacer();
+            this.maxConcurrency = Math.max(1, account.pageConcurrency());
             this.nextToSend = request.page();
         }
 

@@ -27,10 +27,17 @@ public final class RecordReader {
 
     private final ProducerTemplate template;
     private final int maxPages;
+    private final ApiAccount account;
 
     public RecordReader(ProducerTemplate template, int maxPages) {
+        this(template, maxPages, null);
+    }
+
+    /** Reads with this account's host, key and pacer (null: the first configured account's). */
+    public RecordReader(ProducerTemplate template, int maxPages, ApiAccount account) {
         this.template = template;
         this.maxPages = maxPages;
+        this.account = account;
     }
 
     /**
@@ -77,7 +84,8 @@ public final class RecordReader {
 
         private void fetch() {
             if (page > maxPages) throw new PaginationException(request.position() + " pages past persistiq.max-pages (" + maxPages + ")");
-            Exchange done = template.send(RouteNames.REQUEST_PAGE_WITH_RETRIES, PageRequest.requestExchange(template.getCamelContext(), Map.of(),
+            Exchange done = template.send(RouteNames.REQUEST_PAGE_WITH_RETRIES, PageRequest.requestExchange(template.getCamelContext(),
+                    account == null ? Map.of() : Map.of(ApiAccounts.PROPERTY, account),
                     request.path(), request.query(page), request.recordsKey()));
             if (done.getException() instanceof RuntimeException e) throw e;
             if (done.getException() != null) throw new IllegalStateException(done.getException().getMessage(), done.getException());

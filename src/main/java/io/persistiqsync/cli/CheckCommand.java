@@ -14,14 +14,17 @@ public class CheckCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @picocli.CommandLine.Mixin
+    AccountOption account = new AccountOption();
+
     @Override
     public Integer call() throws Exception {
         try (SyncRuntime runtime = SyncRuntime.start(Map.of())) {
-            if (!runtime.settings().hasApiKey()) {
+            if (!runtime.settings(account.account).hasApiKey()) {
                 spec.commandLine().getErr().println(SyncCommand.NO_KEY);
                 return 1;
             }
-            String problem = runtime.check();
+            String problem = runtime.check(account.account);
             if (problem != null) {
                 spec.commandLine().getErr().println(problem);
                 return 1;

@@ -38,11 +38,14 @@ public class ExportCommand implements Callable<Integer> {
             description = "Only rows matching this SQL condition, e.g. \"_deleted_at IS NULL\". It runs as written: the operator's own SQL. Default: every row.")
     String where;
 
+    @picocli.CommandLine.Mixin
+    AccountOption account = new AccountOption();
+
     @Override
     public Integer call() throws Exception {
         StreamDefinition definition = StreamCatalog.select(List.of(stream)).get(0); // unknown: a one-line error naming the known ones
         Format chosen = chooseFormat();
-        SyncSettings settings = SyncRuntime.readSettings();
+        SyncSettings settings = SyncRuntime.readSettings(account.account);
         CacheExporter exporter = new CacheExporter(settings.cacheTarget());
         long rows;
         try {

@@ -24,15 +24,18 @@ final class SettingsHelp {
     private static final List<String> SYNC = List.of("persistiq.streams", "persistiq.max-requests-per-minute", "persistiq.page-concurrency",
             "persistiq.max-attempts", "cache.url", "cache.user", "cache.password", "cache.schema", "sync.full-pass-interval",
             "sync.watermark-overlap", "sync.progress-interval", "jmx.remote.enabled");
+    /** every command may work on one of several accounts (--account; persistiq.account.NAME.* over these) */
+    private static final List<String> ACCOUNTS = List.of("persistiq.accounts");
     private static final Map<String, List<String>> BY_COMMAND = new LinkedHashMap<>();
 
     static {
-        BY_COMMAND.put("check", API);
-        BY_COMMAND.put("streams", List.of("cache.url", "cache.user", "cache.password", "cache.schema"));
-        BY_COMMAND.put("sync", concat(API, SYNC));
-        BY_COMMAND.put("run", concat(API, SYNC, List.of("sync.cron", "shutdown.timeout", "camel.management.enabled", "camel.management.port")));
-        BY_COMMAND.put("export", List.of("cache.url", "cache.user", "cache.password", "cache.schema", "cache.duckdb.memory-limit"));
-        BY_COMMAND.put("status", List.of("persistiq.streams", "cache.url", "cache.user", "cache.password", "cache.schema"));
+        BY_COMMAND.put("check", concat(ACCOUNTS, API));
+        BY_COMMAND.put("streams", concat(ACCOUNTS, List.of("cache.url", "cache.user", "cache.password", "cache.schema")));
+        BY_COMMAND.put("sync", concat(ACCOUNTS, API, SYNC, List.of("sync.max-parallel-accounts")));
+        BY_COMMAND.put("run", concat(ACCOUNTS, API, SYNC, List.of("sync.max-parallel-accounts", "sync.cron", "shutdown.timeout",
+                "camel.management.enabled", "camel.management.port")));
+        BY_COMMAND.put("export", concat(ACCOUNTS, List.of("cache.url", "cache.user", "cache.password", "cache.schema", "cache.duckdb.memory-limit")));
+        BY_COMMAND.put("status", concat(ACCOUNTS, List.of("persistiq.streams", "cache.url", "cache.user", "cache.password", "cache.schema")));
     }
 
     private SettingsHelp() {

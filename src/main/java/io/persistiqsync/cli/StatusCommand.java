@@ -49,24 +49,40 @@ public class StatusCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Machine-readable output.")
     boolean json;
 
+    @picocli.CommandLine.Mixin
+    AccountOption account = new AccountOption();
+
     @Override
     public Integer call() throws Exception {
         if (runs < 1) throw new ParameterException(spec.commandLine(), "--runs must be at least 1");
         if (streams != null) StreamCatalog.select(streams); // an unknown name: a one-line error naming the known ones
-        SyncSettings settings = SyncRuntime.readSettings();
-        List<StreamDefinition> selected = StreamCatalog.select(streams != null ? streams : settings.streams());
-        Map<String, List<Run>> byStream = new LinkedHashMap<>();
-        try (CacheStore db = settings.openCache()) {
-            for (StreamDefinition s : selected) byStream.put(s.name(), SyncRunLog.lastRuns(db, s.name(), runs));
-        } catch (SQLException e) {
-            spec.commandLine().getErr().println("error: cannot read " + CacheUrls.withoutCredentials(settings.cacheUrl()) + ": "
-                    + PersistIqSyncCommand.oneLine(e) + " (a DuckDB file is held by a sync while it runs: try again after it)");
-            return 1;
-        }
+        // --account: that one; else every account, each under its name when there are several
+        Map<String, SyncSettings> accounts = SyncRuntime.readAccounts(account.account == null ? null : List.of(account.account));
+        boolean named = accounts.size() > 1 || !accounts.containsKey(SyncSettings.DEFAULT_ACCOUNT);
         PrintWriter out = spec.commandLine().getOut();
-        if (json) printJson(byStream, out);
-        else printTable(byStream, out);
-        boolean failed = byStream.values().stream().anyMatch(r -> !r.isEmpty() && SyncRunLog.FAILED.equals(r.get(0).status()));
+        boolean failed = false;
+        ArrayNode all = new ObjectMapper().createArrayNode();
+        for (Map.Entry<String, SyncSettings> a : accounts.entrySet()) {
+            SyncSettings settings = a.getValue();
+            List<StreamDefinition> selected = StreamCatalog.select(streams != null ? streams : settings.streams());
+            Map<String, List<Run>> byStream = new LinkedHashMap<>();
+            try (CacheStore db = settings.openCache()) {
+                for (StreamDefinition s : selected) byStream.put(s.name(), SyncRunLog.lastRuns(db, s.name(), runs));
+            } catch (SQLException e) {
+                spec.commandLine().getErr().println("error: cannot read " + (named ? "account " + a.getKey() + "'s cache " : "")
+                        + CacheUrls.withoutCredentials(settings.cacheUrl()) + ": " + PersistIqSyncCommand.oneLine(e)
+                        + " (a DuckDB file is held by a sync while it runs: try again after it)");
+                return 1;
+            }
+            if (json) {
+                addJson(named ? a.getKey() : null, byStream, all);
+            } else {
+                if (named) out.println("account " + a.getKey());
+                printTable(byStream, out);
+            }
+            failed |= byStream.values().stream().anyMatch(r -> !r.isEmpty() && SyncRunLog.FAILED.equals(r.get(0).status()));
+        }
+        if (json) out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(all));
         return failed ? 1 : 0;
     }
 
@@ -90,11 +106,11 @@ public class StatusCommand implements Callable<Integer> {
         errors.forEach(out::println);
     }
 
-    private static void printJson(Map<String, List<Run>> byStream, PrintWriter out) throws Exception {
-        ObjectMapper mapper = new ObjectMapper();
-        ArrayNode all = mapper.createArrayNode();
+    /** One object per stream; with several accounts each says its account. */
+    private static void addJson(String account, Map<String, List<Run>> byStream, ArrayNode all) {
         for (Map.Entry<String, List<Run>> e : byStream.entrySet()) {
             ObjectNode stream = all.addObject();
+            if (account != null) stream.put("account", account);
             stream.put("stream", e.getKey());
             stream.put("last_status", e.getValue().isEmpty() ? "never" : e.getValue().get(0).status());
             ArrayNode list = stream.putArray("runs");
@@ -118,6 +134,5 @@ public class StatusCommand implements Callable<Integer> {
                 n.put("node", r.node());
             }
         }
-        out.println(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(all));
     }
 }

@@ -31,10 +31,14 @@ public class StreamsCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Machine-readable output.")
     boolean json;
 
+    @picocli.CommandLine.Mixin
+    AccountOption account = new AccountOption();
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        Map<String, Map<String, SeenField>> seen = fieldsAsLastSeen();
+        if (account.account != null) SyncRuntime.readSettings(account.account); // an unknown name: one line naming the known ones
+        Map<String, Map<String, SeenField>> seen = fieldsAsLastSeen(account.account);
         if (json) {
             ObjectMapper mapper = new ObjectMapper();
             ArrayNode all = mapper.createArrayNode();
@@ -79,10 +83,10 @@ public class StreamsCommand implements Callable<Integer> {
      * Fields the last syncs met beyond the documented ones (custom lead fields, new API fields), from
      * the cache's {@code _fields}, when there is a cache to read (nothing is created otherwise).
      */
-    private static Map<String, Map<String, SeenField>> fieldsAsLastSeen() {
+    private static Map<String, Map<String, SeenField>> fieldsAsLastSeen(String account) {
         Map<String, Map<String, SeenField>> seen = new java.util.TreeMap<>();
         try {
-            SyncSettings s = SyncRuntime.readSettings();
+            SyncSettings s = SyncRuntime.readSettings(account);
             try (Connection c = CacheStore.openReadOnly(s.cacheTarget());
                     Statement st = c.createStatement();
                     ResultSet rs = st.executeQuery("SELECT stream, field, column_type, column_name FROM "

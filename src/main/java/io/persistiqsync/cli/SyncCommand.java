@@ -31,6 +31,9 @@ public class SyncCommand implements Callable<Integer> {
     @Option(names = "--streams", split = ",", description = "Streams to sync, comma separated. Default: the setting persistiq.streams.")
     List<String> streams;
 
+    @picocli.CommandLine.Mixin
+    AccountOption account = new AccountOption();
+
     @Option(names = "--demo", description = "Start the built-in PersistIQ simulator on loopback and sync from it.")
     boolean demo;
 
@@ -51,21 +54,38 @@ public class SyncCommand implements Callable<Integer> {
         ProgressReporter.Mode progressMode = progressMode();
         try (Demo demoApi = Demo.startIf(demo, out)) {
             try (SyncRuntime runtime = SyncRuntime.start(demoApi.overrides())) {
-                if (!runtime.settings().hasApiKey()) {
-                    spec.commandLine().getErr().println(NO_KEY);
-                    return 1;
+                // --account: that one; else every account, side by side (sync.max-parallel-accounts)
+                List<String> accounts = account.account != null ? List.of(account.account) : runtime.accounts();
+                for (String a : accounts) {
+                    if (!runtime.settings(a).hasApiKey()) {
+                        spec.commandLine().getErr().println(accounts.size() == 1 && runtime.accounts().size() == 1 ? NO_KEY
+                                : "error: account " + a + " has no API key: set persistiq.account." + a + ".api-key (or persistiq.api-key)");
+                        return 1;
+                    }
                 }
-                List<StreamDefinition> selected = StreamCatalog.select(streams != null ? streams : runtime.settings().streams());
                 ProgressReporter reporter = runtime.context().getRegistry().lookupByNameAndType("syncProgress", ProgressReporter.class);
                 if (reporter != null) reporter.showOn(spec.commandLine().getErr(), progressMode);
-                SyncReport report;
+                Map<String, SyncReport> reports;
                 try {
-                    report = runtime.sync(new SyncRequest(selected, fullPass, fullRefresh));
+                    if (accounts.size() == 1) {
+                        String only = accounts.get(0);
+                        List<StreamDefinition> selected = StreamCatalog.select(streams != null ? streams : runtime.settings(only).streams());
+                        reports = Map.of(only, runtime.sync(only, new SyncRequest(selected, fullPass, fullRefresh)));
+                    } else {
+                        // each account its own configured streams unless --streams names them
+                        reports = runtime.syncAccounts(accounts, streams == null && !fullPass && !fullRefresh ? null
+                                : new SyncRequest(StreamCatalog.select(streams != null ? streams : runtime.settings().streams()), fullPass, fullRefresh));
+                    }
                 } finally {
                     if (reporter != null) reporter.finish();
                 }
-                print(report, out);
-                return report.succeeded() ? 0 : 1;
+                boolean succeeded = true;
+                for (String a : accounts) {
+                    if (accounts.size() > 1) out.println("account " + a);
+                    print(reports.get(a), out);
+                    succeeded &= reports.get(a).succeeded();
+                }
+                return succeeded ? 0 : 1;
             }
         }
     }

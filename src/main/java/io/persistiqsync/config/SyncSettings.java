@@ -65,9 +65,73 @@ public record SyncSettings(
     /** The families of keys this product defines (Camel checks its own camel.* keys). */
     private static final List<String> OUR_PREFIXES = List.of("persistiq.", "cache.", "sync.", "shutdown.", "jmx.");
 
+    /** The one account of a runtime whose persistiq.accounts is empty: today's single-account settings. */
+    public static final String DEFAULT_ACCOUNT = "default";
+    /** persistiq.account.NAME.SETTING: one account's value of SETTING (persistiq.SETTING, cache.*, sync.*) */
+    static final String ACCOUNT_PREFIX = "persistiq.account.";
+    /**
+     * Settings of the whole runtime, which no account overrides: one HTTP client (timeouts), one set of
+     * retry policies, one schedule switch, one pool, one progress output. Every other persistiq.*,
+     * cache.* and sync.* setting is per account.
+     */
+    static final Set<String> RUNTIME_WIDE = Set.of("persistiq.accounts", "persistiq.max-attempts", "persistiq.retry-initial-delay",
+            "persistiq.retry-max-delay", "persistiq.connect-timeout", "persistiq.response-timeout", "cache.drivers-dir", "cache.max-attempts",
+            "cache.retry-initial-delay", "cache.retry-max-delay", "sync.schedule-enabled", "sync.progress-interval",
+            "sync.max-parallel-accounts");
+
+    /** The settings of the first configured account (the only one, `default`, without persistiq.accounts). */
     public static SyncSettings from(PropertiesComponent properties) {
+        return from(properties, accounts(properties).get(0));
+    }
+
+    /**
+     * Every account's settings, in persistiq.accounts' order: each one's persistiq.account.NAME.* over
+     * the global keys. Two accounts may not share a cache target (the same tables would hold both).
+     */
+    public static java.util.Map<String, SyncSettings> forAccounts(PropertiesComponent properties) {
+        java.util.Map<String, SyncSettings> all = new java.util.LinkedHashMap<>();
+        java.util.Map<String, String> targets = new java.util.HashMap<>();
+        for (String account : accounts(properties)) {
+            SyncSettings settings = from(properties, account);
+            String target = settings.cacheUrl() + "|" + settings.cacheSchema();
+            String other = targets.putIfAbsent(target, account);
+            if (other != null) {
+                throw new ConfigurationException(accountKey(account, "cache.url"), "is the cache of account " + other
+                        + " too: give each account its own DuckDB file or its own cache.schema");
+            }
+            all.put(account, settings);
+        }
+        return all;
+    }
+
+    /** The accounts persistiq.accounts lists (lower-case names, as their environment variables map back), or `default`. */
+    public static List<String> accounts(PropertiesComponent properties) {
+        String value = properties.resolveProperty("persistiq.accounts").map(String::trim).orElse("");
+        if (value.isEmpty()) return List.of(DEFAULT_ACCOUNT);
+        List<String> names = Arrays.stream(value.split(",")).map(String::trim).filter(n -> !n.isEmpty()).toList();
+        for (String name : names) {
+            if (!name.matches("[a-z][a-z0-9_]*")) {
+                throw new ConfigurationException("persistiq.accounts", "'" + name + "' is not an account name (lower-case letters, digits, _)");
+            }
+        }
+        if (new TreeSet<>(names).size() != names.size()) throw new ConfigurationException("persistiq.accounts", "names an account twice");
+        return names;
+    }
+
+    /** The key of an account's own value of a setting: persistiq.api-key -> persistiq.account.NAME.api-key, cache.url -> persistiq.account.NAME.cache.url. */
+    public static String accountKey(String account, String key) {
+        return ACCOUNT_PREFIX + account + "." + (key.startsWith("persistiq.") ? key.substring("persistiq.".length()) : key);
+    }
+
+    static boolean perAccount(String key) {
+        return (key.startsWith("persistiq.") || key.startsWith("cache.") || key.startsWith("sync.")) && !RUNTIME_WIDE.contains(key)
+                && !key.startsWith(ACCOUNT_PREFIX);
+    }
+
+    /** One account's settings: its persistiq.account.NAME.* keys over the global ones. */
+    public static SyncSettings from(PropertiesComponent properties, String account) {
         rejectUnknownKeys(properties);
-        Reader r = new Reader(properties);
+        Reader r = new Reader(properties, account);
         URI baseUrl = r.get("persistiq.base-url", SyncSettings::parseBaseUrl);
         return new SyncSettings(
                 r.text("persistiq.api-key"),
@@ -128,8 +192,23 @@ public record SyncSettings(
         // the system properties Camel reads (an embedded runtime reads none: see SyncRuntime.startEmbedded)
         System.getProperties().stringPropertyNames().stream().filter(SyncSettings::ours).filter(k -> properties.resolveProperty(k).isPresent())
                 .forEach(configured::add);
+        List<String> accounts = accounts(properties);
         for (String key : configured) {
-            if (!known.containsKey(key)) throw new ConfigurationException(key, "is not a known setting (application.properties lists them all)");
+            if (key.startsWith(ACCOUNT_PREFIX)) {
+                String rest = key.substring(ACCOUNT_PREFIX.length());
+                int dot = rest.indexOf('.');
+                String account = dot < 0 ? rest : rest.substring(0, dot);
+                String setting = dot < 0 ? "" : rest.substring(dot + 1);
+                if (!accounts.contains(account)) {
+                    throw new ConfigurationException(key, "is for account '" + account + "', which persistiq.accounts does not list");
+                }
+                String global = setting.startsWith("cache.") || setting.startsWith("sync.") ? setting : "persistiq." + setting;
+                if (!known.containsKey(global) || !perAccount(global)) {
+                    throw new ConfigurationException(key, "is not a per-account setting (README, Running several accounts)");
+                }
+            } else if (!known.containsKey(key)) {
+                throw new ConfigurationException(key, "is not a known setting (application.properties lists them all)");
+            }
         }
     }
 
@@ -203,7 +282,13 @@ public record SyncSettings(
 
     /** Every secret these settings hold, to be kept out of every message (MOTHERDUCK_TOKEN too: DuckDB reads it). */
     public Secrets secrets() {
-        return new Secrets(apiKey, cachePassword, cachePrivateKeyPassphrase, cacheMotherDuckToken, System.getenv("MOTHERDUCK_TOKEN"));
+        return new Secrets(secretValues().toArray(String[]::new));
+    }
+
+    /** The secrets themselves, for a runtime's Secrets of every account. */
+    public List<String> secretValues() {
+        return java.util.stream.Stream.of(apiKey, cachePassword, cachePrivateKeyPassphrase, cacheMotherDuckToken, System.getenv("MOTHERDUCK_TOKEN"))
+                .filter(java.util.Objects::nonNull).toList();
     }
 
     public boolean hasApiKey() {
@@ -211,20 +296,27 @@ public record SyncSettings(
     }
 
     /** Reads one key at a time so that every failure names its key. */
-    private record Reader(PropertiesComponent properties) {
+    private record Reader(PropertiesComponent properties, String account) {
+        /** The account's own value where it has one (a failure names that key), else the global one. */
         String text(String key) {
-            return properties.resolveProperty(key).map(String::trim).orElse("");
+            return properties.resolveProperty(key(key)).map(String::trim).orElse("");
+        }
+
+        private String key(String key) {
+            if (account == null || !perAccount(key)) return key;
+            String own = accountKey(account, key);
+            return properties.resolveProperty(own).isPresent() ? own : key;
         }
 
         <T> T get(String key, Function<String, T> parse) {
             String value = text(key);
-            if (value.isEmpty()) throw new ConfigurationException(key, "is required");
+            if (value.isEmpty()) throw new ConfigurationException(key(key), "is required");
             try {
                 return parse.apply(value);
             } catch (ConfigurationException e) {
                 throw e;
             } catch (IllegalArgumentException | DateTimeParseException e) {
-                throw new ConfigurationException(key, "'" + value + "' " + e.getMessage());
+                throw new ConfigurationException(key(key), "'" + value + "' " + e.getMessage());
             }
         }
 
@@ -253,7 +345,7 @@ public record SyncSettings(
         String size(String key) {
             String value = text(key);
             if (!value.isEmpty() && !value.matches("(?i)\\d+(\\.\\d+)?\\s*(b|kb|mb|gb|tb|kib|mib|gib|tib)")) {
-                throw new ConfigurationException(key, "'" + value + "' is not a size such as 256MB or 1GB");
+                throw new ConfigurationException(key(key), "'" + value + "' is not a size such as 256MB or 1GB");
             }
             return value;
         }

@@ -31,8 +31,8 @@ public class CacheReadinessCheck extends AbstractHealthCheck implements SyncObse
     private final Secrets secrets;
     private final ReentrantLock probe = new ReentrantLock();
 
-    CacheReadinessCheck(SyncSettings settings, SyncSession session, Secrets secrets) {
-        super("persistiq", ID);
+    CacheReadinessCheck(SyncSettings settings, SyncSession session, Secrets secrets, String idSuffix) {
+        super("persistiq", ID + idSuffix);
         this.settings = settings;
         this.session = session;
         this.secrets = secrets;

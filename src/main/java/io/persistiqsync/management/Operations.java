@@ -41,9 +41,15 @@ public final class Operations extends ServiceSupport {
     private final SyncSettings syncSettings;
     private final Secrets secrets;
     private RemoteJmxServer remoteJmx;
+    /** the account this instance shows; null for the `default` account of a one-account runtime (today's names) */
+    private final String account;
+    /** the first account's instance also runs what the runtime has once: remote JMX */
+    private final boolean primary;
 
     private Operations(CamelContext context, ManagementSettings settings, SyncMonitor monitor, ManagedRuntime runtime, SyncTrigger trigger,
-            CacheReadinessCheck cacheCheck, SyncSettings syncSettings, Secrets secrets) {
+            CacheReadinessCheck cacheCheck, SyncSettings syncSettings, Secrets secrets, String account, boolean primary) {
+        this.account = account;
+        this.primary = primary;
         this.syncSettings = syncSettings;
         this.secrets = secrets;
         this.context = context;
@@ -54,36 +60,63 @@ public final class Operations extends ServiceSupport {
         this.cacheCheck = cacheCheck;
     }
 
-    /** Wires the operations side into a context that has not started yet. */
-    public static void install(CamelContext context, SyncSettings settings, SyncSession session, RatePacer pacer, Secrets secrets)
-            throws Exception {
+    /**
+     * Wires the operations side of every account into a context that has not started yet: each account
+     * its MBeans, health checks and meters; the first one's progress output; one remote JMX server and
+     * one graceful stop.
+     */
+    public static void install(CamelContext context, List<SyncSession> sessions, Secrets secrets) throws Exception {
+        boolean several = sessions.size() > 1 || !sessions.get(0).account().name().equals(SyncSettings.DEFAULT_ACCOUNT);
+        for (int i = 0; i < sessions.size(); i++) {
+            SyncSession session = sessions.get(i);
+            install(context, session.settings(), session, session.pacer(), secrets, several ? session.account().name() : null, i == 0);
+        }
+        context.addService(new GracefulShutdown(context, sessions.get(0).settings().shutdownTimeoutSeconds()), true, true);
+    }
+
+    private static void install(CamelContext context, SyncSettings settings, SyncSession session, RatePacer pacer, Secrets secrets,
+            String account, boolean primary) throws Exception {
         ManagementSettings management = ManagementSettings.from(context.getPropertiesComponent());
         SyncTrigger trigger = new SyncTrigger(context, session);
         SyncMonitor monitor = new SyncMonitor(trigger, pacer, secrets);
-        CacheReadinessCheck cacheCheck = new CacheReadinessCheck(settings, session, secrets);
-        ProgressReporter progress = new ProgressReporter(monitor, management.progressInterval());
+        String idSuffix = account == null ? "" : "-" + account;
+        CacheReadinessCheck cacheCheck = new CacheReadinessCheck(settings, session, secrets, idSuffix);
 
         // the cache check first: a sync waits for a probe of the cache to close before it opens it
         session.observer(new SyncObservers(cacheCheck, monitor));
         // a stop of Camel (SIGTERM, JMX) ends a sync at its next page boundary
         session.stopWhen(context::isStopping);
-        context.getManagementStrategy().addEventNotifier(new RetryCounter(monitor));
-        context.addStartupListener(new StreamMetrics(monitor.streams()));
+        context.getManagementStrategy().addEventNotifier(new RetryCounter(monitor, session.account().name()));
+        context.addStartupListener(new StreamMetrics(monitor.streams(), account));
 
-        context.getRegistry().bind("syncMonitor", monitor);
-        context.getRegistry().bind("syncProgress", progress);
+        if (primary) {
+            // progress output (sync, run) follows the first account
+            ProgressReporter progress = new ProgressReporter(monitor, management.progressInterval());
+            context.getRegistry().bind("syncMonitor", monitor);
+            context.getRegistry().bind("syncProgress", progress);
+            context.addService(progress, true, true);
+        }
         ManagedRuntime runtime = new ManagedRuntime(context, settings, session, monitor, pacer, trigger);
-        context.addService(new Operations(context, management, monitor, runtime, trigger, cacheCheck, settings, secrets), true, true);
-        context.addService(progress, true, true);
-        context.addService(new GracefulShutdown(context, settings.shutdownTimeoutSeconds()), true, true);
+        context.addService(new Operations(context, management, monitor, runtime, trigger, cacheCheck, settings, secrets, account, primary), true,
+                true);
     }
 
+    /** A stream's MBean in a one-account runtime: persistiq.sync:type=stream,name=STREAM. */
     public static ObjectName streamName(String stream) throws JMException {
-        return new ObjectName(DOMAIN + ":type=stream,name=" + stream);
+        return streamName(null, stream);
     }
 
     public static ObjectName runtimeName() throws JMException {
-        return new ObjectName(DOMAIN + ":type=runtime");
+        return runtimeName(null);
+    }
+
+    /** With several accounts: persistiq.sync:account=ACCOUNT,type=stream,name=STREAM (null: the one-account name). */
+    public static ObjectName streamName(String account, String stream) throws JMException {
+        return new ObjectName(DOMAIN + ":" + (account == null ? "" : "account=" + account + ",") + "type=stream,name=" + stream);
+    }
+
+    public static ObjectName runtimeName(String account) throws JMException {
+        return new ObjectName(DOMAIN + ":" + (account == null ? "" : "account=" + account + ",") + "type=runtime");
     }
 
     @Override
@@ -91,7 +124,7 @@ public final class Operations extends ServiceSupport {
         if (context.getPropertiesComponent().resolveProperty("sync.schedule-enabled").map(Boolean::parseBoolean).orElse(false)) restoreLastRuns();
         registerMBeans();
         registerHealthChecks();
-        if (settings.remoteJmx()) {
+        if (primary && settings.remoteJmx()) {
             try {
                 remoteJmx = RemoteJmxServer.start(settings);
             } catch (Exception e) {
@@ -133,8 +166,8 @@ public final class Operations extends ServiceSupport {
             return;
         }
         // forced: a runtime stopped without unregistering (a test JVM) must not block the next one
-        register(agent, runtime, runtimeName());
-        for (ManagedStream s : monitor.streams()) register(agent, s, streamName(s.name()));
+        register(agent, runtime, runtimeName(account));
+        for (ManagedStream s : monitor.streams()) register(agent, s, streamName(account, s.name()));
     }
 
     private void register(ManagementAgent agent, Object mbean, ObjectName name) throws JMException {
@@ -153,6 +186,6 @@ public final class Operations extends ServiceSupport {
             return;
         }
         health.register(cacheCheck);
-        for (ManagedStream s : monitor.streams()) health.register(new StreamHealthCheck(s));
+        for (ManagedStream s : monitor.streams()) health.register(new StreamHealthCheck(s, account == null ? "" : "-" + account));
     }
 }

@@ -14,8 +14,12 @@ import io.persistiqsync.sync.StreamRun;
 class RetryCounter extends EventNotifierSupport {
     private final SyncMonitor monitor;
 
-    RetryCounter(SyncMonitor monitor) {
+    /** @param account whose runs' retries this counter counts (each account has its own monitor) */
+    private final String account;
+
+    RetryCounter(SyncMonitor monitor, String account) {
         this.monitor = monitor;
+        this.account = account;
         // only redeliveries matter here: Camel then skips building the other events for us. (Camel files
         // redeliveries under failure events: ignoring failures would silence them too.)
         setIgnoreCamelContextEvents(true);
@@ -38,7 +42,7 @@ class RetryCounter extends EventNotifierSupport {
     public void notify(CamelEvent event) {
         if (event instanceof ExchangeRedeliveryEvent redelivery) {
             StreamRun run = redelivery.getExchange().getProperty(RouteNames.STREAM_RUN, StreamRun.class);
-            if (run != null) monitor.retried(run.getStreamName());
+            if (run != null && run.getAccount().equals(account)) monitor.retried(run.getStreamName());
         }
     }
 }

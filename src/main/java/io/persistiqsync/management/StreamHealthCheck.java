@@ -14,8 +14,8 @@ public class StreamHealthCheck extends AbstractHealthCheck {
 
     private final ManagedStream stream;
 
-    StreamHealthCheck(ManagedStream stream) {
-        super("persistiq", PREFIX + stream.name());
+    StreamHealthCheck(ManagedStream stream, String idSuffix) {
+        super("persistiq", PREFIX + stream.name() + idSuffix);
         this.stream = stream;
     }
 

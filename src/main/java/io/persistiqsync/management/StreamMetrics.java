@@ -21,8 +21,12 @@ import io.micrometer.core.instrument.Tags;
 final class StreamMetrics implements StartupListener {
     private final Collection<ManagedStream> streams;
 
-    StreamMetrics(Collection<ManagedStream> streams) {
+    /** @param account the account tag, or null where the runtime has one account only */
+    private final String account;
+
+    StreamMetrics(Collection<ManagedStream> streams, String account) {
         this.streams = streams;
+        this.account = account;
     }
 
     /** Camel main binds its meter registry while it starts: the meters are added once it has. */
@@ -35,7 +39,8 @@ final class StreamMetrics implements StartupListener {
         MeterRegistry registry = context.getRegistry().findSingleByType(MeterRegistry.class);
         if (registry == null) return;
         for (ManagedStream s : streams) {
-            Tags stream = Tags.of("stream", s.getStream());
+            // the account tag only where there are several: one account's series stay as they were
+            Tags stream = account == null ? Tags.of("stream", s.getStream()) : Tags.of("account", account, "stream", s.getStream());
             records(registry, s, stream, "new", ManagedStream::getTotalNew);
             records(registry, s, stream, "changed", ManagedStream::getTotalChanged);
             records(registry, s, stream, "unchanged", ManagedStream::getTotalUnchanged);

@@ -43,7 +43,7 @@ class SyncTrigger {
     private String start(SyncRequest request, String what) {
         if (!context.isStarted()) return what + " not started: the runtime is " + context.getStatus().name().toLowerCase();
         boolean busy = session.running();
-        template().asyncRequestBody(RouteNames.SYNC_ALL, request).whenComplete((report, e) -> {
+        template().asyncRequestBodyAndHeader(RouteNames.SYNC_ALL, request, RouteNames.ACCOUNT, session.account().name()).whenComplete((report, e) -> {
             if (e != null) LOG.warn("{} failed: {}", what, String.valueOf(rootMessage(e)).replaceAll("\\s+", " "));
         });
         LOG.info("{} asked for over JMX{}", what, busy ? " while another sync runs: it will be skipped" : "");

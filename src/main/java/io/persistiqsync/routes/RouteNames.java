@@ -13,6 +13,8 @@ public final class RouteNames {
     // --- endpoints ---------------------------------------------------------------------------------
     /** one sync of the selected streams (the schedule, the command line and JMX all send here) */
     public static final String SYNC_ALL = "direct:sync-all";
+    /** the bounded pool (sync.max-parallel-accounts) syncs of different accounts run in side by side */
+    public static final String SYNC_ACCOUNTS = "seda:sync-accounts";
     public static final String SYNC_STREAM = "direct:sync-stream";
     /** one stream, run again from its last commit when the cache's connection was lost */
     public static final String SYNC_STREAM_WITH_RETRIES = "direct:sync-stream-with-retries";
@@ -42,17 +44,20 @@ public final class RouteNames {
     public static final String RECORD_CHANGED = "recordChanged";
 
     // --- headers -----------------------------------------------------------------------------------
+    /** the account a sync is for (the schedule's template sets it; none: the first configured account) */
+    public static final String ACCOUNT = "account";
     /** stream + id + content hash: the key the idempotent repository checks */
     public static final String RECORD_STATE_KEY = "recordStateKey";
 
     // --- beans (bound in SyncConfiguration) --------------------------------------------------------
-    public static final String SYNC_SESSION = "syncSession";
+    /** every account's SyncSession: open picks the exchange's account's */
+    public static final String SYNC_SESSIONS = "syncSessions";
     public static final String RUN_PLANNER = "runPlanner";
     public static final String PAGE_READER = "pageReader";
     public static final String DELETE_CHECK = "deleteCheck";
     public static final String RUN_RECORDER = "runRecorder";
     public static final String RECORD_LOOKUP = "recordLookup";
-    public static final String RATE_PACER = "ratePacer";
+    public static final String API_ACCOUNTS = "apiAccounts";
     public static final String API_RESPONSES = "apiResponses";
     public static final String PAGE_AHEAD = "pageAhead";
     public static final String RECORD_SHAPER = "recordShaper";

@@ -70,7 +70,9 @@ final class ClusterScheduler {
             throw new ConfigurationException(db.key(), "= " + db.shown() + ": " + secrets.redact(e.getMessage()));
         }
         QuartzComponent quartz = context.getComponent("quartz", QuartzComponent.class);
-        quartz.setProperties(properties(cluster));
+        int workers = context.getPropertiesComponent().resolveProperty("sync.max-parallel-accounts").map(String::trim).map(Integer::parseInt)
+                .orElse(1);
+        quartz.setProperties(properties(cluster, workers));
         // the scheduler name is the cluster's: the same on every node, not suffixed with the Camel context's
         quartz.setPrefixInstanceName(false);
         quartz.addScheduleInitTask(scheduler -> scheduler.getListenerManager().addJobListener(new FireLog(cluster.nodeId())));
@@ -92,12 +94,14 @@ final class ClusterScheduler {
         return true;
     }
 
-    static Properties properties(ClusterSettings cluster) {
+    /** @param workers syncs a node runs at once: sync.max-parallel-accounts (each of another account) */
+    static Properties properties(ClusterSettings cluster, int workers) {
         Properties p = new Properties();
         p.setProperty("org.quartz.scheduler.instanceName", ClusterSettings.SCHEDULER_NAME);
         p.setProperty("org.quartz.scheduler.instanceId", cluster.nodeId());
-        // one sync at a time per node: a node busy with a long sync leaves the next fire to the others
-        p.setProperty("org.quartz.threadPool.threadCount", "1");
+        // as many syncs at a time per node as accounts may sync side by side (a fire waits for its sync): a node
+        // with all its workers busy leaves the next fire to the others
+        p.setProperty("org.quartz.threadPool.threadCount", Integer.toString(workers));
         p.setProperty("org.quartz.jobStore.class", "org.quartz.impl.jdbcjobstore.JobStoreTX");
         p.setProperty("org.quartz.jobStore.driverDelegateClass", "org.quartz.impl.jdbcjobstore.PostgreSQLDelegate");
         p.setProperty("org.quartz.jobStore.dataSource", ClusterSettings.DATA_SOURCE);

@@ -6,6 +6,12 @@ import org.apache.camel.LoggingLevel;
 import org.apache.camel.component.http.HttpComponent;
 import org.apache.camel.model.errorhandler.DefaultErrorHandlerDefinition;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import io.persistiqsync.api.ApiAccount;
+import io.persistiqsync.api.ApiAccounts;
 import io.persistiqsync.api.ApiKeyInterceptor;
 import io.persistiqsync.api.ApiResponses;
 import io.persistiqsync.api.PageAhead;
@@ -28,6 +34,7 @@ import io.persistiqsync.sync.RecordShaper;
 import io.persistiqsync.sync.RunPlanner;
 import io.persistiqsync.sync.RunRecorder;
 import io.persistiqsync.sync.SyncSession;
+import io.persistiqsync.sync.SyncSessions;
 
 /**
  * Binds the beans the routes call by name, built from {@link SyncSettings}, and sets up the HTTP
@@ -37,27 +44,42 @@ public class SyncConfiguration implements CamelConfiguration {
 
     @Override
     public void configure(CamelContext context) throws Exception {
-        SyncSettings settings = SyncSettings.from(context.getPropertiesComponent());
+        Map<String, SyncSettings> accounts = SyncSettings.forAccounts(context.getPropertiesComponent());
+        requirePositive(context, "sync.max-parallel-accounts");
         ClusterSettings cluster = ClusterSettings.from(context.getPropertiesComponent());
-        Secrets secrets = settings.secrets().and(cluster.password());
-        RatePacer pacer = new RatePacer(settings.maxRequestsPerMinute(), settings.rateLimitFallbackWait());
-        // never two writers of the account on a PostgreSQL cache, whichever process or host asks
-        SyncSession session = new SyncSession(settings, pacer,
-                new WriterLock(settings.cacheTarget(), ClusterSettings.DEFAULT_ACCOUNT, cluster.nodeId()), cluster.nodeId());
+        // every account's secrets are kept out of every message, whichever account's sync meets them
+        Secrets secrets = new Secrets(accounts.values().stream().flatMap(a -> a.secretValues().stream()).toArray(String[]::new))
+                .and(cluster.password());
+        // each account its own pacer (each key has its own limit at the API) and its own session (cache, guard,
+        // and on a PostgreSQL cache its writer lock: never two writers of an account, whichever process or host asks)
+        List<ApiAccount> apiAccounts = new ArrayList<>();
+        List<SyncSession> sessions = new ArrayList<>();
+        accounts.forEach((name, s) -> {
+            ApiAccount account = new ApiAccount(name, s.baseUrl(), s.apiKey(), new RatePacer(s.maxRequestsPerMinute(), s.rateLimitFallbackWait()),
+                    s.pageConcurrency());
+            apiAccounts.add(account);
+            sessions.add(new SyncSession(s, account, new WriterLock(s.cacheTarget(), name, cluster.nodeId()), cluster.nodeId()));
+        });
+        ApiAccounts api = new ApiAccounts(apiAccounts);
+        SyncSessions syncSessions = new SyncSessions(sessions);
+        SyncSession session = syncSessions.first();
+        SyncSettings settings = session.settings();
         bind(context, "clusterSettings", cluster);
         ClusterScheduler.install(context, cluster, settings, secrets);
-        // the stage beans hold no run and no account: what a run needs travels with it (streamRun, session)
+        // the stage beans hold no run and no account: what a run needs travels with it (streamRun, session, apiAccount)
         RecordStateRepository recordState = new RecordStateRepository();
-        PageAhead pageAhead = new PageAhead(context.createProducerTemplate(), pacer, settings.pageConcurrency());
+        PageAhead pageAhead = new PageAhead(context.createProducerTemplate(), api);
 
+        // the first account's settings and session: what one-account callers (embedding, tests) read
         bind(context, "syncSettings", settings);
+        bind(context, "syncSession", session);
         bind(context, "secrets", secrets);
-        bind(context, RouteNames.RATE_PACER, pacer);
-        bind(context, RouteNames.API_RESPONSES, new ApiResponses(pacer, secrets));
+        bind(context, RouteNames.API_ACCOUNTS, api);
+        bind(context, RouteNames.SYNC_SESSIONS, syncSessions);
+        bind(context, RouteNames.API_RESPONSES, new ApiResponses(api, secrets));
         bind(context, RouteNames.RATE_LIMIT_RETRY_POLICY, RetryPolicies.rateLimit(settings));
         bind(context, RouteNames.BACKOFF_RETRY_POLICY, RetryPolicies.backoff(settings));
         bind(context, RouteNames.CACHE_RETRY_POLICY, RetryPolicies.cache(settings));
-        bind(context, RouteNames.SYNC_SESSION, session);
         bind(context, RouteNames.PAGE_AHEAD, pageAhead);
         bind(context, RouteNames.RECORD_LOOKUP, new RecordLookup());
         bind(context, RouteNames.RUN_PLANNER, new RunPlanner(recordState));
@@ -70,7 +92,7 @@ public class SyncConfiguration implements CamelConfiguration {
         bind(context, RouteNames.RUN_RECORDER, new RunRecorder(pageAhead));
         bind(context, RouteNames.CACHE_RECOVERY, new CacheRecovery(pageAhead));
         // JMX MBeans, health checks, remote JMX, progress output, graceful stop (see management/)
-        Operations.install(context, settings, session, pacer, secrets);
+        Operations.install(context, syncSessions.all(), secrets);
 
         // Every failure is reported once, as one line, by whoever meets it: a stream's by RunRecorder.fail,
         // a sync that cannot start by the command line, the JMX trigger or the schedule's route. Camel's own
@@ -81,7 +103,7 @@ public class SyncConfiguration implements CamelConfiguration {
         errors.setLevel(LoggingLevel.DEBUG.name());
         context.getCamelContextExtension().setErrorHandlerFactory(errors);
 
-        ApiKeyInterceptor auth = new ApiKeyInterceptor(settings.baseUrl(), settings.apiKey());
+        ApiKeyInterceptor auth = new ApiKeyInterceptor(api);
         for (String scheme : new String[] {"http", "https"}) {
             HttpComponent http = context.getComponent(scheme, HttpComponent.class);
             http.setHttpClientConfigurer(auth);
@@ -89,6 +111,16 @@ public class SyncConfiguration implements CamelConfiguration {
             http.setResponseTimeout(settings.responseTimeout().toMillis());
             http.setSoTimeout(settings.responseTimeout().toMillis());
         }
+    }
+
+    private static void requirePositive(CamelContext context, String key) {
+        String value = context.getPropertiesComponent().resolveProperty(key).map(String::trim).orElse("");
+        try {
+            if (Integer.parseInt(value) > 0) return;
+        } catch (NumberFormatException notANumber) {
+            // said below
+        }
+        throw new SyncSettings.ConfigurationException(key, "'" + value + "' must be a whole number greater than 0");
     }
 
     private static void bind(CamelContext context, String name, Object bean) {

@@ -28,6 +28,8 @@ import org.slf4j.LoggerFactory;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.persistiqsync.api.ApiAccount;
+import io.persistiqsync.api.ApiAccounts;
 import io.persistiqsync.api.RecordReader;
 import io.persistiqsync.api.StreamCatalog;
 import io.persistiqsync.cache.CacheUrls;
@@ -35,6 +37,7 @@ import io.persistiqsync.config.SyncSettings;
 import io.persistiqsync.routes.RouteNames;
 import io.persistiqsync.sync.SyncReport;
 import io.persistiqsync.sync.SyncRequest;
+import io.persistiqsync.sync.SyncSessions;
 
 /**
  * The product's Camel Main: application.properties (the packaged copy, then one in the working
@@ -62,6 +65,8 @@ public final class SyncRuntime implements AutoCloseable {
     private static Main newMain(String propertyLocations) {
         Main main = new Main();
         main.configure().addConfiguration(SyncConfiguration.class);
+        // one Quartz trigger per account, on its own cron, from the template in sync-schedule.camel.yaml
+        main.addMainListener(new AccountSchedules());
         main.setPropertyPlaceholderLocations(propertyLocations);
         return main;
     }
@@ -143,8 +148,20 @@ public final class SyncRuntime implements AutoCloseable {
      * remote JMX (a running `run` may hold its port).
      */
     public static SyncSettings readSettings() throws Exception {
+        return readSettings(null);
+    }
+
+    /** One account's settings (null: the first configured), as {@link #readSettings()}; an unknown name fails with one line. */
+    public static SyncSettings readSettings(String account) throws Exception {
+        return readAccounts(account == null ? null : List.of(account)).values().iterator().next();
+    }
+
+    /** The named accounts' settings (null: every account's), as {@link #readSettings()}. */
+    public static Map<String, SyncSettings> readAccounts(List<String> accounts) throws Exception {
         try (SyncRuntime runtime = start(Map.of("camel.main.routes-collector-enabled", "false", "jmx.remote.enabled", "false"))) {
-            return runtime.settings();
+            Map<String, SyncSettings> all = new java.util.LinkedHashMap<>();
+            for (String account : accounts == null ? runtime.accounts() : accounts) all.put(account, runtime.settings(account));
+            return all;
         }
     }
 
@@ -185,6 +202,52 @@ public final class SyncRuntime implements AutoCloseable {
         return context().getRegistry().lookupByNameAndType("syncSettings", SyncSettings.class);
     }
 
+    /** The accounts this runtime syncs, in persistiq.accounts' order (`default` alone without it). */
+    public List<String> accounts() {
+        return context().getRegistry().lookupByNameAndType(RouteNames.SYNC_SESSIONS, SyncSessions.class).names();
+    }
+
+    /** One account's settings; an unknown name fails with one line naming the known ones. */
+    public SyncSettings settings(String account) {
+        if (account == null) return settings();
+        return context().getRegistry().lookupByNameAndType(RouteNames.SYNC_SESSIONS, SyncSessions.class).get(account).settings();
+    }
+
+    /**
+     * One sync of each named account (its configured streams), side by side in the bounded pool
+     * (sync.max-parallel-accounts), as the schedule runs them; answers each account's report.
+     */
+    public Map<String, SyncReport> syncAccounts(List<String> accounts) {
+        return syncAccounts(accounts, null);
+    }
+
+    /** As {@link #syncAccounts(List)}, each account syncing the request's streams (null: its own configured ones). */
+    public Map<String, SyncReport> syncAccounts(List<String> accounts, SyncRequest request) {
+        accounts.forEach(this::settings); // an unknown name fails before anything syncs
+        Map<String, java.util.concurrent.CompletableFuture<SyncReport>> running = new java.util.LinkedHashMap<>();
+        try (ProducerTemplate template = template()) {
+            for (String account : accounts) {
+                running.put(account, template.asyncRequestBodyAndHeader(RouteNames.SYNC_ACCOUNTS + "?timeout=0", request, RouteNames.ACCOUNT, account,
+                        SyncReport.class));
+            }
+            Map<String, SyncReport> reports = new java.util.LinkedHashMap<>();
+            for (var r : running.entrySet()) reports.put(r.getKey(), r.getValue().join());
+            return reports;
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** One sync of one account, as the routes run it. */
+    public SyncReport sync(String account, SyncRequest request) {
+        settings(account);
+        try (ProducerTemplate template = template()) {
+            return template.requestBodyAndHeader(RouteNames.SYNC_ALL, request, RouteNames.ACCOUNT, account, SyncReport.class);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** One sync, as the routes run it. */
     public SyncReport sync(SyncRequest request) {
         try (ProducerTemplate template = template()) {
@@ -196,11 +259,18 @@ public final class SyncRuntime implements AutoCloseable {
 
     /** Asks the API for the first page of users: null when the key and the connection work, else why not, in one line. */
     public String check() {
+        return check(null);
+    }
+
+    /** As {@link #check()}, for one account (null: the first configured) with its own key and host. */
+    public String check(String account) {
+        SyncSettings settings = settings(account);
         try {
-            records("users", null).hasNext();
+            ApiAccount api = context().getRegistry().lookupByNameAndType(RouteNames.API_ACCOUNTS, ApiAccounts.class).get(account);
+            new RecordReader(readerTemplate(), settings.maxPages(), api).records(StreamCatalog.select(List.of("users")).get(0), null).hasNext();
             return null;
         } catch (RuntimeException e) {
-            return Reasons.of(e, settings().baseUrl());
+            return Reasons.of(e, settings.baseUrl());
         }
     }
 

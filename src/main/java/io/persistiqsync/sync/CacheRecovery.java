@@ -40,7 +40,7 @@ public class CacheRecovery implements Processor {
         int attempts = exchange.getMessage().getHeader(Exchange.REDELIVERY_MAX_COUNTER, 0, Integer.class) + 1;
         if (run != null) {
             run.clearBatch();
-            pageAhead.forget(run.getPosition());
+            pageAhead.forget(run.session().account().name(), run.getPosition());
         }
         session.rollbackQuietly(failure);
         session.reconnect();

@@ -47,7 +47,7 @@ public class PageReader {
         String p = partition.isEmpty() ? null : partition;
         run.startPartition(p, firstPage(run.state(), p));
         // answers asked for ahead by an earlier run that stopped here are stale: this run asks anew
-        pageAhead.forget(run.getPosition());
+        pageAhead.forget(run.session().account().name(), run.getPosition());
     }
 
     /** Page 1, or the page after the checkpoint when the pass stopped in this partition. */
@@ -69,7 +69,7 @@ public class PageReader {
                 ? nextPage(page, run.page(), run.position(), run.session().settings().baseUrl(), run.session().settings().maxPages())
                 : null;
         run.pageRead(ids, next);
-        if (!run.isHasNextPage() || run.nextPageNumber() != run.page() + 1) pageAhead.forget(run.getPosition());
+        if (!run.isHasNextPage() || run.nextPageNumber() != run.page() + 1) pageAhead.forget(run.session().account().name(), run.getPosition());
     }
 
     /**

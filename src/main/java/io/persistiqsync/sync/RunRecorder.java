@@ -74,7 +74,7 @@ public class RunRecorder {
         StreamDefinition stream = exchange.getMessage().getBody(StreamDefinition.class);
         if (e instanceof ApiRefusedException) session.keyRefused(true);
         if (run != null) {
-            pageAhead.forget(run.getPosition());
+            pageAhead.forget(run.session().account().name(), run.getPosition());
             run.clearBatch();
         }
         session.rollbackQuietly(e);

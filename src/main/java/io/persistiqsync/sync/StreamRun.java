@@ -114,6 +114,11 @@ public class StreamRun implements RecordStates.Owner {
         return stream.name();
     }
 
+    /** The account this run syncs. */
+    public String getAccount() {
+        return session.account().name();
+    }
+
     public long runId() {
         return runId;
     }

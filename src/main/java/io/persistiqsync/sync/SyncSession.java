@@ -12,6 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.persistiqsync.config.SyncSettings;
+import io.persistiqsync.api.ApiAccount;
 import io.persistiqsync.api.RatePacer;
 import io.persistiqsync.api.StreamCatalog;
 import io.persistiqsync.api.StreamDefinition;
@@ -37,7 +38,7 @@ public class SyncSession {
     private static final String SKIPPED_BECAUSE = "syncSkippedBecause";
 
     private final SyncSettings settings;
-    private final RatePacer pacer;
+    private final ApiAccount account;
     private final WriterLock writerLock;
     private final String node;
     private final ReentrantLock lock = new ReentrantLock();
@@ -59,11 +60,16 @@ public class SyncSession {
     }
 
     /** @param writerLock held while a sync runs (null: none); @param node written into each run's row */
-    public SyncSession(SyncSettings settings, RatePacer pacer, WriterLock writerLock, String node) {
+    public SyncSession(SyncSettings settings, ApiAccount account, WriterLock writerLock, String node) {
         this.settings = settings;
-        this.pacer = pacer;
+        this.account = account;
         this.writerLock = writerLock;
         this.node = node;
+    }
+
+    /** The account this session syncs: its name, host, key and pacer. */
+    public ApiAccount account() {
+        return account;
     }
 
     public SyncSettings settings() {
@@ -72,7 +78,7 @@ public class SyncSession {
 
     /** The pacer of this account's requests (it also counts them: a run's requests are its difference). */
     public RatePacer pacer() {
-        return pacer;
+        return account.pacer();
     }
 
     /** This runtime's node id (sync.cluster.node-id), as _sync_runs.node records it. */
@@ -91,7 +97,8 @@ public class SyncSession {
      */
     public List<StreamDefinition> open(@Body Object body, Exchange exchange) throws SQLException {
         exchange.setProperty(RouteNames.SESSION, this);
-        if (!lock.tryLock()) return skip(body, exchange, "another sync is running");
+        exchange.setProperty(io.persistiqsync.api.ApiAccounts.PROPERTY, account);
+        if (!lock.tryLock()) return skip(body, exchange, "a sync of account " + account.name() + " is running");
         String heldElsewhere;
         try {
             heldElsewhere = writerLock == null ? null : writerLock.tryAcquire();

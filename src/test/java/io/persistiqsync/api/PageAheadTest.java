@@ -150,7 +150,7 @@ class PageAheadTest {
         for (int p = 2; p <= 12; p++) assertEquals("l_" + p, fetchAsync(ahead, p).get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
         List<Integer> pages = requested();
         assertEquals(pages.size(), pages.stream().distinct().count(), "each page asked for once: " + pages);
-        ahead.forget("leads");
+        ahead.forget("default", "leads");
     }
 
     @Test
@@ -170,7 +170,7 @@ class PageAheadTest {
         releaseAll = true;
         PageAhead ahead = new PageAhead(context.createProducerTemplate(), slowAnswers(), 4);
         for (int p = 1; p <= 25; p++) assertEquals("l_" + p, fetchAsync(ahead, p).get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
-        ahead.forget("leads");
+        ahead.forget("default", "leads");
         List<Integer> pages = requested();
         assertEquals(pages.size(), pages.stream().distinct().count(), "each page once: " + pages);
         assertTrue(pages.containsAll(java.util.stream.IntStream.rangeClosed(1, 25).boxed().toList()));
@@ -190,7 +190,7 @@ class PageAheadTest {
             await("page " + p + " answered", () -> answered.get() == expected);
             assertEquals(p, requested().size(), "only the pages the sync asked for: " + requested());
         }
-        ahead.forget("leads");
+        ahead.forget("default", "leads");
     }
 
     @Test

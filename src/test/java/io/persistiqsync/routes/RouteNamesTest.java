@@ -47,7 +47,7 @@ class RouteNamesTest {
             Pattern.compile("exchangeProperty\\[['\"]?(\\w+)"),
             Pattern.compile("\\bheaders?\\.(\\w+)"),
             Pattern.compile("\\$\\{bean:(\\w+)"),
-            Pattern.compile("(direct:[\\w-]+)"),
+            Pattern.compile("((?:direct|seda):[\\w-]+)"),
             Pattern.compile("(?m)^\\s*(?:-\\s*)?(?:ref|redeliveryPolicyRef|idempotentRepository|aggregationStrategy|header):\\s*['\"]?([\\w]+)"),
             Pattern.compile("(?m)(?:setProperty|setHeader|removeProperty|removeHeader):\\s*\\n\\s+(?:name|propertyName|headerName):\\s*['\"]?([\\w]+)"));
 
