@@ -15,8 +15,6 @@ import io.persistiqsync.config.SyncSettings.ConfigurationException;
  * Quartz instance id, so it must differ between the nodes of a cluster (host name + pid does).
  */
 public record ClusterSettings(boolean enabled, String url, String user, String password, String nodeId, Duration checkinInterval) {
-    /** The account a runtime syncs today; the writer lock's key and the Quartz job carry it. */
-    public static final String DEFAULT_ACCOUNT = "default";
     /** Quartz's scheduler name: the same on every node (the cluster is the nodes sharing it). */
     public static final String SCHEDULER_NAME = "persistiq-sync";
     /** Quartz's name for the connections it takes (its DBConnectionManager). */
