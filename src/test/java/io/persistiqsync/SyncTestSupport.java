@@ -106,7 +106,12 @@ public final class SyncTestSupport implements AutoCloseable {
     }
 
     public List<Map<String, Object>> rows(String sql) throws SQLException {
-        try (Connection c = DriverManager.getConnection(cacheUrl); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+        return rows(cacheUrl, sql);
+    }
+
+    /** The rows a query answers on any JDBC URL, each a column-label-to-value map in column order. */
+    public static List<Map<String, Object>> rows(String url, String sql) throws SQLException {
+        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             List<Map<String, Object>> out = new ArrayList<>();
             while (rs.next()) {
                 Map<String, Object> row = new LinkedHashMap<>();
