@@ -56,6 +56,18 @@ public interface CacheDialect {
     void bulkLoad(Connection connection, String schema, String table, List<String> columns, List<String[]> rows) throws SQLException;
 
     /**
+     * Appends rows known to be new straight into the table, typed, where the database has a path faster
+     * than stage + INSERT ... SELECT; answers false where it has none (the rows are then staged).
+     *
+     * @param tableOrder the table's columns in its own order (the rows' columns may be fewer, in another order)
+     * @param stamps     values every row gets, after the rows' own columns
+     */
+    default boolean appendNew(Connection connection, String schema, String table, List<String> tableOrder, List<String> columns,
+            List<FieldType> types, List<String[]> rows, List<CacheStore.Stamp> stamps) throws SQLException {
+        return false;
+    }
+
+    /**
      * Inserts or updates every staged row into the table, keyed by the key columns.
      *
      * @param selectColumns per target column, the SQL expression reading it from the stage {@code s}

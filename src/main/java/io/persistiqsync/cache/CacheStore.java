@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -153,6 +154,27 @@ public class CacheStore implements AutoCloseable {
         return new String(c);
     }
 
+    /** The instant a text of {@link #timestamp} stands for, in microseconds since 1970 (read by hand for the same years). */
+    public static long epochMicros(String text) {
+        if (text.length() == 32 && text.endsWith("+00:00") && text.charAt(4) == '-' && text.charAt(10) == ' ' && text.charAt(19) == '.') {
+            long seconds = java.time.LocalDateTime.of(digits(text, 0, 4), digits(text, 5, 2), digits(text, 8, 2), digits(text, 11, 2),
+                    digits(text, 14, 2), digits(text, 17, 2)).toEpochSecond(ZoneOffset.UTC);
+            return seconds * 1_000_000 + digits(text, 20, 6);
+        }
+        Instant instant = SQL_TIMESTAMP.parse(text, Instant::from);
+        return instant.getEpochSecond() * 1_000_000 + instant.getNano() / 1000;
+    }
+
+    private static int digits(String text, int at, int width) {
+        int value = 0;
+        for (int i = at; i < at + width; i++) {
+            char c = text.charAt(i);
+            if (c < '0' || c > '9') throw new java.time.format.DateTimeParseException("not a timestamp of ours", text, i);
+            value = value * 10 + (c - '0');
+        }
+        return value;
+    }
+
     private static void put(char[] into, int at, int value, int width) {
         for (int i = at + width - 1; i >= at; i--) {
             into[i] = (char) ('0' + value % 10);
@@ -259,14 +281,14 @@ public class CacheStore implements AutoCloseable {
             rows.add(new String[] {stream.name(), c.field(), c.name(), c.type().name(), Integer.toString(i)});
         }
         stageAndUpsert("_fields", List.of("stream", "field"), List.of("stream", "field", "column_name", "column_type", "position"),
-                List.of(FieldType.TEXT, FieldType.TEXT, FieldType.TEXT, FieldType.TEXT, FieldType.INTEGER), rows, List.of(), List.of(), false);
+                List.of(FieldType.TEXT, FieldType.TEXT, FieldType.TEXT, FieldType.TEXT, FieldType.INTEGER), rows, List.of(), false);
     }
 
-    /** Column names of a table as the database has them (empty when the table does not exist). */
+    /** Column names of a table as the database has them, in the table's order (empty when the table does not exist). */
     public Set<String> existingColumns(String tableName) throws SQLException {
         Set<String> known = tableColumns.get(tableName);
         if (known != null) return known;
-        Set<String> out = new HashSet<>();
+        Set<String> out = new LinkedHashSet<>();
         DatabaseMetaData meta = connection.getMetaData();
         String schemaName = schema != null ? schema : dialect.defaultSchema();
         // generic databases: the connection's own schema, so a same-named table elsewhere is not seen
@@ -292,33 +314,43 @@ public class CacheStore implements AutoCloseable {
         List<String[]> rows = new ArrayList<>(records.size());
         for (CacheRecord r : records) rows.add(r.values().length == all.size() ? r.values() : java.util.Arrays.copyOf(r.values(), all.size()));
         stageAndUpsert(stream.name(), List.of(StreamDefinition.PRIMARY_KEY), columns.names(), all.stream().map(Column::type).toList(), rows,
-                List.of(SYNCED_AT, SYNC_ID, DELETED_AT),
-                List.of(dialect.cast("'" + timestamp(syncedAt) + "'", FieldType.TIMESTAMP), Long.toString(syncId),
-                        dialect.cast("NULL", FieldType.TIMESTAMP)), allNew);
+                List.of(new Stamp(SYNCED_AT, FieldType.TIMESTAMP, timestamp(syncedAt)), new Stamp(SYNC_ID, FieldType.INTEGER, Long.toString(syncId)),
+                        new Stamp(DELETED_AT, FieldType.TIMESTAMP, null)), allNew);
+    }
+
+    /** A value every row of a batch gets in one column (the sync's stamps), as text like the rows' values. */
+    public record Stamp(String column, FieldType type, String value) {
     }
 
     /**
      * The bulk path: text rows into an all-text staging table (the dialect's fastest load), then one
      * statement that casts each column to its type on the way into the table, then the stage is emptied,
-     * all in the open transaction. Rows known to be new ({@code allNew}) are inserted; others upserted.
+     * all in the open transaction. Rows known to be new ({@code allNew}) are inserted, straight into the
+     * table where the dialect can append typed values ({@link CacheDialect#appendNew}); others upserted.
      */
     public void stageAndUpsert(String tableName, List<String> keys, List<String> columns, List<FieldType> types, List<String[]> rows,
-            List<String> extraColumns, List<String> extraValues, boolean allNew) throws SQLException {
+            List<Stamp> stamps, boolean allNew) throws SQLException {
         if (rows.isEmpty()) return;
         if (tableName.startsWith("_")) {
             keys = bookkeepingColumns(keys);
             columns = bookkeepingColumns(columns);
         }
+        String schemaName = schema != null ? schema : dialect.defaultSchema();
+        if (allNew && dialect.appendNew(connection, schemaName, tableName, List.copyOf(existingColumns(tableName)), columns, types, rows, stamps)) {
+            return;
+        }
         String stage = ensureStage(tableName, columns);
-        dialect.bulkLoad(connection, schema != null ? schema : dialect.defaultSchema(), stage, columns, rows);
+        dialect.bulkLoad(connection, schemaName, stage, columns, rows);
         List<String> targets = new ArrayList<>(columns);
         List<String> selects = new ArrayList<>();
         for (int i = 0; i < columns.size(); i++) {
             String read = "s." + dialect.quote(columns.get(i));
             selects.add(types.get(i) == FieldType.TEXT ? read : dialect.cast(read, types.get(i)));
         }
-        targets.addAll(extraColumns);
-        selects.addAll(extraValues);
+        for (Stamp stamp : stamps) {
+            targets.add(stamp.column());
+            selects.add(dialect.cast(stamp.value() == null ? "NULL" : "'" + stamp.value().replace("'", "''") + "'", stamp.type()));
+        }
         String staged = dialect.stageTable(schema, stage);
         execute(allNew
                 ? "INSERT INTO " + table(tableName) + " (" + targets.stream().map(dialect::quote).collect(Collectors.joining(", ")) + ") SELECT "

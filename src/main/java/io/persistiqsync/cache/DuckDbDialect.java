@@ -2,6 +2,7 @@ package io.persistiqsync.cache;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
@@ -91,6 +92,71 @@ public class DuckDbDialect implements CacheDialect {
                 }
                 appender.endRow();
             }
+        }
+    }
+
+    /**
+     * New rows go through the Appender straight into the table, typed: no stage, no INSERT ... SELECT with
+     * casts, no stage to empty, and the commit writes the rows once (BENCHMARKS.md, issue 14). The
+     * Appender fills every column in the table's order, so columns the rows lack get NULL.
+     */
+    @Override
+    public boolean appendNew(Connection connection, String schema, String table, List<String> tableOrder, List<String> columns,
+            List<FieldType> types, List<String[]> rows, List<CacheStore.Stamp> stamps) throws SQLException {
+        if (tableOrder.isEmpty()) return false;
+        int width = columns.size();
+        int[] source = new int[tableOrder.size()];
+        FieldType[] type = new FieldType[tableOrder.size()];
+        for (int k = 0; k < source.length; k++) {
+            String name = tableOrder.get(k);
+            source[k] = columns.indexOf(name);
+            if (source[k] >= 0) {
+                type[k] = types.get(source[k]);
+                continue;
+            }
+            for (int j = 0; j < stamps.size(); j++) {
+                if (stamps.get(j).column().equals(name)) {
+                    source[k] = width + j;
+                    type[k] = stamps.get(j).type();
+                }
+            }
+        }
+        // The Appender joins the connection's open transaction, but with none open it commits its rows in
+        // one of its own (with autocommit off, DuckDB opens a transaction only at the next statement): this
+        // statement opens it, so the rows commit or roll back with their batch (SinkContract checks it).
+        try (Statement open = connection.createStatement()) {
+            open.execute("SELECT 1");
+        }
+        try (DuckDBAppender appender = connection.unwrap(DuckDBConnection.class).createAppender(schema, table)) {
+            for (String[] row : rows) {
+                appender.beginRow();
+                for (int k = 0; k < source.length; k++) {
+                    int i = source[k];
+                    String value = i < 0 ? null : i < width ? (i < row.length ? row[i] : null) : stamps.get(i - width).value();
+                    append(appender, value, type[k], tableOrder.get(k));
+                }
+                appender.endRow();
+            }
+        }
+        return true;
+    }
+
+    private static void append(DuckDBAppender appender, String value, FieldType type, String column) throws SQLException {
+        if (value == null) {
+            appender.appendNull();
+            return;
+        }
+        try {
+            switch (type) {
+                case INTEGER -> appender.append(Long.parseLong(value));
+                case NUMBER -> appender.append(Double.parseDouble(value));
+                case BOOLEAN -> appender.append(Boolean.parseBoolean(value));
+                case TIMESTAMP -> appender.appendEpochMicros(CacheStore.epochMicros(value));
+                default -> appender.append(value);
+            }
+        } catch (RuntimeException e) {
+            // what a cast in INSERT ... SELECT would have refused: the batch fails, saying where
+            throw new SQLException("column " + column + ": cannot store '" + value + "' as " + type, e);
         }
     }
 

@@ -144,7 +144,7 @@ public class RecordStateRepository extends ServiceSupport implements IdempotentR
         String pass = Long.toString(passId);
         idsAndHashes.forEach((id, hash) -> rows.add(new String[] {states.stream, id, hash, pass}));
         db.stageAndUpsert("_record_state", List.of("stream", "id"), List.of("stream", "id", "hash", "seen_pass"),
-                List.of(FieldType.TEXT, FieldType.TEXT, FieldType.TEXT, FieldType.INTEGER), rows, List.of(), List.of(), allNew);
+                List.of(FieldType.TEXT, FieldType.TEXT, FieldType.TEXT, FieldType.INTEGER), rows, List.of(), allNew);
     }
 
     /**

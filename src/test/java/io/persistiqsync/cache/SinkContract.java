@@ -45,6 +45,7 @@ import com.fasterxml.jackson.databind.node.TextNode;
 
 import io.persistiqsync.runtime.SyncRuntime;
 import io.persistiqsync.SyncTestSupport;
+import io.persistiqsync.api.FieldType;
 import io.persistiqsync.api.StreamCatalog;
 import io.persistiqsync.simulator.SimulatedAccount;
 import io.persistiqsync.simulator.SimulatorSettings;
@@ -123,6 +124,29 @@ abstract class SinkContract {
     }
 
     // --- the scenarios -----------------------------------------------------------------------------
+
+    /** New rows take the sink's fastest path (DuckDB: straight into the table); a batch rolled back leaves none of them. */
+    @Test
+    @Order(0)
+    void aBatchRolledBackLeavesNoRow() throws Exception {
+        List<String[]> rows = List.of(new String[] {"rollback-probe", "a", "h1", "1"}, new String[] {"rollback-probe", "b", "h2", "1"});
+        List<String> columns = List.of("stream", "id", "hash", "seen_pass");
+        List<FieldType> types = List.of(FieldType.TEXT, FieldType.TEXT,
+                FieldType.TEXT, FieldType.INTEGER);
+        try (CacheStore store = runtime.settings().openCache()) {
+            String count = "SELECT COUNT(*) FROM " + store.table("_record_state") + " WHERE stream = ?";
+            // twice: the second batch begins with no statement of its own (what the store knows of the table is cached)
+            for (int batch = 1; batch <= 2; batch++) {
+                store.stageAndUpsert("_record_state", List.of("stream", "id"), columns, types, rows, List.of(), true);
+                store.rollback();
+                assertEquals(List.of(0L), store.query(count, rs -> rs.getLong(1), "rollback-probe"), "rows of rolled-back batch " + batch);
+                store.rollback();
+            }
+            store.stageAndUpsert("_record_state", List.of("stream", "id"), columns, types, rows, List.of(), true);
+            assertEquals(List.of(2L), store.query(count, rs -> rs.getLong(1), "rollback-probe"), "the open batch sees its own rows");
+            store.rollback();
+        }
+    }
 
     @Test
     @Order(1)
