@@ -67,7 +67,15 @@ final class JsonText {
     /** A JSON string as Jackson writes it: quote, backslash and control characters escaped, the rest as is. */
     static void quote(String text, StringBuilder out) {
         out.append('"');
-        for (int i = 0; i < text.length(); i++) {
+        // most strings need no escape: found by a scan, copied in one append (char by char was 12% of a sync's Java time)
+        int clean = 0;
+        while (clean < text.length()) {
+            char c = text.charAt(clean);
+            if (c < 0x20 || c == '"' || c == '\\') break;
+            clean++;
+        }
+        out.append(text, 0, clean);
+        for (int i = clean; i < text.length(); i++) {
             char c = text.charAt(i);
             if (c >= 0x20 && c != '"' && c != '\\') {
                 out.append(c);

@@ -33,7 +33,10 @@ class ContentHashTest {
         record.put("yes", true).put("no", false).putNull("nothing");
         record.set("nested", json.readTree("{\"b\":[1,\"two\",{\"z\":null,\"a\":[]}],\"a\":{}}"));
         record.put("", "empty name");
-        for (JsonNode node : List.of(record, json.readTree("[]"), json.readTree("\"text\""), json.readTree("3.25"))) {
+        record.put("lone_surrogate", "a\uD800b");
+        // bigger than the hash's first buffer (4 KB), in two-byte characters
+        ObjectNode big = json.createObjectNode().put("id", "l_big").put("notes", "é".repeat(5_000));
+        for (JsonNode node : List.of(record, big, json.readTree("[]"), json.readTree("\"text\""), json.readTree("3.25"))) {
             assertEquals(jacksonHash(node), ContentHash.of(node), node.toString());
         }
     }
