@@ -20,8 +20,13 @@ public final class StreamStateStore {
         return found.isEmpty() ? StreamState.empty(stream) : found.get(0);
     }
 
+    /** One statement per commit where the row exists (it does after a stream's first commit): an UPDATE, else the INSERT. */
     public static void save(CacheStore store, StreamState s) throws SQLException {
-        store.update("DELETE FROM " + store.table("_stream_state") + " WHERE stream = ?", s.stream());
+        int updated = store.update("UPDATE " + store.table("_stream_state") + " SET watermark = ?, last_full_pass = ?, pass_id = ?, pass_mode = ?,"
+                + " pass_started = ?, pass_filter = ?, checkpoint_partition = ?, checkpoint_page = ? WHERE stream = ?",
+                s.watermark(), s.lastFullPass(), s.passId(), s.passMode(), s.passStarted(), s.passFilter(), s.checkpointPartition(),
+                s.checkpointPage(), s.stream());
+        if (updated > 0) return;
         store.update("INSERT INTO " + store.table("_stream_state") + " (stream, watermark, last_full_pass, pass_id, pass_mode, pass_started,"
                 + " pass_filter, checkpoint_partition, checkpoint_page) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 s.stream(), s.watermark(), s.lastFullPass(), s.passId(), s.passMode(), s.passStarted(), s.passFilter(),

@@ -1,10 +1,5 @@
 package io.persistiqsync.sync;
 
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.CharsetEncoder;
-import java.nio.charset.CoderResult;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -28,45 +23,14 @@ final class ContentHash {
     private ContentHash() {
     }
 
-    /** per thread: the canonical text, its UTF-8 bytes and the digest, reused (a sync hashes every record) */
-    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
-
     static String of(JsonNode record) {
-        Scratch scratch = SCRATCH.get();
-        scratch.canonical.setLength(0);
-        write(record, scratch.canonical);
-        while (true) {
-            CharBuffer chars = CharBuffer.wrap(scratch.canonical);
-            scratch.bytes.clear();
-            scratch.encoder.reset();
-            CoderResult result = scratch.encoder.encode(chars, scratch.bytes, true);
-            if (!result.isOverflow()) result = scratch.encoder.flush(scratch.bytes);
-            if (!result.isOverflow()) break;
-            scratch.grow();
-        }
-        scratch.digest.update(scratch.bytes.array(), 0, scratch.bytes.position());
-        return HexFormat.of().formatHex(scratch.digest.digest(), 0, 16);
-    }
-
-    private static final class Scratch {
-        final StringBuilder canonical = new StringBuilder(2048);
-        // a lone surrogate becomes '?', as String.getBytes(UTF_8) writes it: hashes stay those of before
-        final CharsetEncoder encoder = StandardCharsets.UTF_8.newEncoder().onMalformedInput(CodingErrorAction.REPLACE)
-                .onUnmappableCharacter(CodingErrorAction.REPLACE);
-        final MessageDigest digest;
-        ByteBuffer bytes = ByteBuffer.allocate(4096);
-
-        Scratch() {
-            try {
-                digest = MessageDigest.getInstance("SHA-256");
-            } catch (NoSuchAlgorithmException e) {
-                throw new IllegalStateException("SHA-256 is part of every JDK", e);
-            }
-        }
-
-        /** a record too big for the buffer: encoded again into one twice the size */
-        void grow() {
-            bytes = ByteBuffer.allocate(bytes.capacity() * 2);
+        StringBuilder canonical = new StringBuilder(1024);
+        write(record, canonical);
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(canonical.toString().getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
         }
     }
 
