@@ -88,7 +88,8 @@ public class ManagedRuntime {
         return monitor.syncsStarted();
     }
 
-    @ManagedAttribute(description = "Syncs asked for (schedule, syncNow, syncAllNow) while another ran, and so skipped")
+    @ManagedAttribute(description = "Syncs asked for (schedule, syncNow, syncAllNow) while another of the account ran, here or on"
+            + " another node holding the writer lock, and so skipped")
     public long getSkippedSyncs() {
         return session.skipped();
     }
@@ -176,7 +177,8 @@ public class ManagedRuntime {
         }
     }
 
-    @ManagedOperation(description = "Sync the configured streams now, in the background (skipped if a sync is running)")
+    @ManagedOperation(description = "Sync the configured streams now, in the background; answers whether it started, or why it was"
+            + " skipped (a sync of the account running here, or another node holding the writer lock)")
     public String syncAllNow() {
         return trigger.syncAll();
     }

@@ -356,12 +356,14 @@ public class ManagedStream {
         return interruptedRuns;
     }
 
-    @ManagedAttribute(description = "Syncs of this stream skipped because another sync was running")
+    @ManagedAttribute(description = "Syncs of this stream skipped because another sync of its account was running: in this runtime,"
+            + " or on another node or process holding the account's writer lock (PostgreSQL cache)")
     public synchronized long getSkippedRuns() {
         return skippedRuns;
     }
 
-    @ManagedOperation(description = "Sync this stream now, in the background (skipped if a sync is running)")
+    @ManagedOperation(description = "Sync this stream now, in the background; answers whether it started, or why it was skipped"
+            + " (a sync of the account running here, or another node holding the writer lock)")
     public String syncNow() {
         return trigger.syncStream(name, false);
     }

@@ -1,6 +1,10 @@
 package io.persistiqsync.management;
 
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
@@ -15,11 +19,16 @@ import io.persistiqsync.sync.SyncSession;
 
 /**
  * Starts syncs for the JMX operations. They go through direct:sync-all like every other sync, so the
- * overlap guard applies (a sync asked for while one runs is skipped and counted), and they run in the
- * background: a JMX client gets its answer at once instead of waiting out a long sync.
+ * guards apply (a sync asked for while one of the account runs here, or while another node holds the
+ * account's writer lock, is skipped and counted), and they run in the background: a JMX client waits
+ * only for the guards' decision, so the answer says truly whether the sync started or was skipped and
+ * why, without waiting out a long sync.
  */
 class SyncTrigger {
     private static final Logger LOG = LoggerFactory.getLogger(SyncTrigger.class);
+
+    /** how long a JMX call waits for the guards' decision (a database that does not answer is not waited out) */
+    private static final long DECISION_WAIT_SECONDS = 10;
 
     private final CamelContext context;
     private final SyncSession session;
@@ -42,12 +51,42 @@ class SyncTrigger {
 
     private String start(SyncRequest request, String what) {
         if (!context.isStarted()) return what + " not started: the runtime is " + context.getStatus().name().toLowerCase();
-        boolean busy = session.running();
-        template().asyncRequestBodyAndHeader(RouteNames.SYNC_ALL, request, RouteNames.ACCOUNT, session.account().name()).whenComplete((report, e) -> {
-            if (e != null) LOG.warn("{} failed: {}", what, String.valueOf(rootMessage(e)).replaceAll("\\s+", " "));
+        CompletableFuture<String> begun = new CompletableFuture<>();
+        template().asyncSend(RouteNames.SYNC_ALL, exchange -> {
+            exchange.getMessage().setBody(request);
+            exchange.getMessage().setHeader(RouteNames.ACCOUNT, session.account().name());
+            exchange.setProperty(SyncSession.BEGUN, begun);
+        }).whenComplete((exchange, e) -> {
+            Throwable failure = e != null ? e : exchange.getException();
+            if (failure == null) return;
+            String reason = oneLine(rootMessage(failure));
+            // a failure before the guards were passed (the writer lock's database cannot be reached) is the answer
+            if (begun.completeExceptionally(new IllegalStateException(reason))) return;
+            LOG.warn("{} failed: {}", what, reason);
         });
-        LOG.info("{} asked for over JMX{}", what, busy ? " while another sync runs: it will be skipped" : "");
-        return busy ? "skipped: another sync is running (counted in SkippedSyncs)" : what + " started";
+        // the guards decide within moments (a lock taken or not): wait for them, not for the sync
+        try {
+            String skippedBecause = begun.get(DECISION_WAIT_SECONDS, TimeUnit.SECONDS);
+            if (skippedBecause == null) {
+                LOG.info("{} asked for over JMX: started", what);
+                return what + " started";
+            }
+            // the skip has said why in its own log line already
+            return "skipped: " + skippedBecause + "; counted in SkippedSyncs and SkippedRuns";
+        } catch (ExecutionException e) {
+            LOG.warn("{} asked for over JMX could not start: {}", what, e.getCause().getMessage());
+            return what + " not started: " + e.getCause().getMessage();
+        } catch (TimeoutException e) {
+            LOG.info("{} asked for over JMX: not begun after {} s, it goes on in the background", what, DECISION_WAIT_SECONDS);
+            return what + " asked for: not begun after " + DECISION_WAIT_SECONDS + " s (the cache is slow to answer); see SkippedRuns and the log";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return what + " asked for: goes on in the background";
+        }
+    }
+
+    private String oneLine(String text) {
+        return session.settings().secrets().redact(String.valueOf(text)).replaceAll("\\s+", " ");
     }
 
     private static String rootMessage(Throwable e) {

@@ -2,6 +2,7 @@ package io.persistiqsync.sync;
 
 import java.sql.SQLException;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
@@ -36,6 +37,13 @@ public class SyncSession {
 
     /** why this exchange's sync was skipped (read by close) */
     private static final String SKIPPED_BECAUSE = "syncSkippedBecause";
+    /**
+     * An exchange property a caller that does not wait for the whole sync may set to a
+     * {@code CompletableFuture<String>}: open completes it with null once the sync has passed both guards
+     * (this runtime's and the writer lock), or with the reason it is skipped. A JMX syncNow() answers from
+     * it, so it never says "started" for a sync that another node's lock turns away.
+     */
+    public static final String BEGUN = "syncBegun";
 
     private final SyncSettings settings;
     private final ApiAccount account;
@@ -110,6 +118,7 @@ public class SyncSession {
             lock.unlock();
             return skip(body, exchange, heldElsewhere);
         }
+        begun(exchange, null);
         try {
             request = body instanceof SyncRequest r ? r : configuredRequest();
             report = new SyncReport();
@@ -138,7 +147,15 @@ public class SyncSession {
         observer.syncSkipped(body instanceof SyncRequest r ? r : configuredRequest());
         LOG.warn("{}: this one is skipped", reason);
         if (exchange != null) exchange.setProperty(SKIPPED_BECAUSE, reason);
+        begun(exchange, reason);
         return List.of();
+    }
+
+    /** Tells a caller waiting on {@link #BEGUN} whether the sync began (null) or why it is skipped. */
+    @SuppressWarnings("unchecked")
+    private static void begun(Exchange exchange, String skippedBecause) {
+        Object waiting = exchange == null ? null : exchange.getProperty(BEGUN);
+        if (waiting instanceof CompletableFuture<?> f) ((CompletableFuture<String>) f).complete(skippedBecause);
     }
 
     /**

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.management.ManagementFactory;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.util.Arrays;
@@ -17,15 +18,14 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import io.persistiqsync.SyncTestSupport;
-import io.persistiqsync.cache.CacheTarget;
-import io.persistiqsync.cache.WriterLock;
 import io.persistiqsync.runtime.SyncRuntime;
 import io.persistiqsync.simulator.SimulatorSettings;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 /**
  * The runtime MBean of a clustered `run`: this node's id and state, and every node Quartz knows; and a
- * JMX sync while another runtime holds the account's writer lock is skipped and counted.
+ * JMX sync while another node holds the account's writer lock is skipped, answered with the reason and
+ * counted, and writes nothing.
  */
 @Tag("integration")
 class ClusterMBeanTest {
@@ -58,19 +58,71 @@ class ClusterMBeanTest {
                 String[] two = (String[]) jmx.getAttribute(name, "ClusterMembers");
                 assertEquals(2, two.length, Arrays.toString(two));
                 assertTrue(two[1].startsWith("node-b (checked in ") && two[1].endsWith("every 600.0 s)"), two[1]);
-
-                // another runtime holds the account's writer lock: syncAllNow() skips and counts it like an overlap
-                WriterLock elsewhere = new WriterLock(CacheTarget.of(postgres.getJdbcUrl("postgres", "postgres")), "default", "node-z");
-                try {
-                    assertEquals(null, elsewhere.tryAcquire());
-                    assertTrue(((String) jmx.invoke(name, "syncAllNow", null, null)).endsWith(" started"));
-                    Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> (long) jmx.getAttribute(name, "SkippedSyncs") == 1);
-                    assertEquals(1L, jmx.getAttribute(Operations.streamName("leads"), "SkippedRuns"));
-                    assertEquals(0L, jmx.getAttribute(name, "SyncsStarted"));
-                } finally {
-                    elsewhere.release();
-                }
             }
         }
+    }
+
+    @Test
+    void aJmxSyncWhileAnotherNodeHoldsTheWriterLockIsSkippedWithTheReasonAndCounted() throws Exception {
+        try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().start();
+                SyncTestSupport env = new SyncTestSupport(SimulatorSettings.builder().users(1).leads(10).campaigns(1))) {
+            String url = postgres.getJdbcUrl("postgres", "postgres");
+            env.set("cache.url", url).set("persistiq.streams", "users,leads");
+            try (SyncRuntime runtime = env.start()) {
+                MBeanServer jmx = ManagementFactory.getPlatformMBeanServer();
+                ObjectName leads = Operations.streamName("leads");
+                assertEquals("sync of leads started", jmx.invoke(leads, "syncNow", null, null));
+                Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> (long) jmx.getAttribute(leads, "Runs") == 1);
+                assertEquals(10, leadCount(url));
+                long runs = runRows(url);
+                env.simulator.account().addLeads(5); // what a sync would now write
+
+                // another node's writer lock, taken as WriterLock takes it: a session-level advisory lock on the key
+                // "persistiq-sync:<schema>:<account>" (here the default schema, the default account), from a session
+                // that names its node
+                try (Connection other = DriverManager.getConnection(url + "&ApplicationName=persistiq-sync%20writer%20node-z")) {
+                    assertTrue(tryAdvisoryLock(other, "persistiq-sync::default"), "the lock was free");
+                    String answer = (String) jmx.invoke(leads, "syncNow", null, null);
+                    assertTrue(answer.matches("skipped: another sync of this account holds the cache's writer lock \\(node node-z( at [^)]+)?\\);"
+                            + " counted in SkippedSyncs and SkippedRuns"), answer);
+                    // counted by the time the answer comes: the skip decided it
+                    assertEquals(1L, jmx.getAttribute(leads, "SkippedRuns"));
+                    assertEquals(1L, jmx.getAttribute(Operations.runtimeName(), "SkippedSyncs"));
+
+                    String all = (String) jmx.invoke(Operations.runtimeName(), "syncAllNow", null, null);
+                    assertTrue(all.startsWith("skipped: another sync of this account holds the cache's writer lock (node node-z"), all);
+                    assertEquals(2L, jmx.getAttribute(leads, "SkippedRuns"));
+                    assertEquals(1L, jmx.getAttribute(Operations.streamName("users"), "SkippedRuns"));
+                    assertEquals(2L, jmx.getAttribute(Operations.runtimeName(), "SkippedSyncs"));
+                    assertEquals(1L, jmx.getAttribute(Operations.runtimeName(), "SyncsStarted"), "only the first sync began");
+                    assertEquals(10, leadCount(url), "nothing written while the lock was held elsewhere");
+                    assertEquals(runs, runRows(url), "no run recorded");
+                }
+                // the other node's session has ended, and its lock with it: the next ask syncs
+                assertEquals("sync of leads started", jmx.invoke(leads, "syncNow", null, null));
+                Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> (long) jmx.getAttribute(leads, "Runs") == 2);
+                assertEquals(15, leadCount(url));
+            }
+        }
+    }
+
+    /** pg_try_advisory_lock on the first 8 bytes of the key's SHA-256, as a long (as every node computes it). */
+    private static boolean tryAdvisoryLock(Connection c, String key) throws Exception {
+        byte[] h = java.security.MessageDigest.getInstance("SHA-256").digest(key.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        try (PreparedStatement s = c.prepareStatement("SELECT pg_try_advisory_lock(?)")) {
+            s.setLong(1, java.nio.ByteBuffer.wrap(h, 0, 8).getLong());
+            try (java.sql.ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
+        }
+    }
+
+    private static long leadCount(String url) throws Exception {
+        return ((Number) SyncTestSupport.rows(url, "SELECT count(*) AS n FROM leads").get(0).get("n")).longValue();
+    }
+
+    private static long runRows(String url) throws Exception {
+        return ((Number) SyncTestSupport.rows(url, "SELECT count(*) AS n FROM _sync_runs").get(0).get("n")).longValue();
     }
 }

@@ -13,22 +13,28 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+import io.persistiqsync.SyncTestSupport;
 import io.persistiqsync.runtime.SyncRuntime;
 import io.persistiqsync.simulator.PersistIqSimulator;
 import io.persistiqsync.simulator.RecordedRequest;
 import io.persistiqsync.simulator.SimulatorSettings;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 /**
  * Two accounts in one runtime (persistiq.accounts = acme,globex), each with its own API (a simulator
  * of its own on loopback, with its own key and rate limit) and its own DuckDB file: they sync side by
- * side, each paced under its own limit (no 429 at either), each key sent only to its own host.
+ * side, each paced under its own limit (no 429 at either), each key sent only to its own host. Or each
+ * with its own schema of one PostgreSQL database: each schema holds its own account's tables and runs.
  */
 @Tag("integration")
 class SeveralAccountsTest {
@@ -80,8 +86,8 @@ class SeveralAccountsTest {
             // each cache holds its own account's data
             String acmeDb = "jdbc:duckdb:" + dir.resolve("acme.duckdb");
             String globexDb = "jdbc:duckdb:" + dir.resolve("globex.duckdb");
-            assertEquals(new java.util.HashSet<>(api.account("acme").liveLeadIds()), ids(acmeDb));
-            assertEquals(new java.util.HashSet<>(api.account("globex").liveLeadIds()), ids(globexDb));
+            assertEquals(new HashSet<>(api.account("acme").liveLeadIds()), ids(acmeDb, "leads"));
+            assertEquals(new HashSet<>(api.account("globex").liveLeadIds()), ids(globexDb, "leads"));
 
             // side by side: each sync's span overlaps the other's
             Timestamp[] a = span(acmeDb);
@@ -98,16 +104,66 @@ class SeveralAccountsTest {
         }
     }
 
-    private static long requests(PersistIqSimulator api, String account, String pathPrefix) {
-        return api.requests().requests().stream().filter(r -> account.equals(r.account()) && r.path().startsWith(pathPrefix)).count();
+    @Test
+    void twoAccountsInTheirOwnSchemasOfOnePostgresNeverCross() throws Exception {
+        SimulatorSettings served = SimulatorSettings.builder().apiKey("main-key-00").users(2).leads(300).campaigns(1)
+                .account("acme", "acme-key-41", 0).account("globex", "globex-key-97", 0).build();
+        try (PersistIqSimulator api = PersistIqSimulator.start(served); EmbeddedPostgres postgres = EmbeddedPostgres.builder().start()) {
+            api.account("globex").addLeads(25); // sizes apart too: a count that crossed over would show
+            String url = postgres.getJdbcUrl("postgres", "postgres");
+            Map<String, String> settings = new HashMap<>();
+            settings.put("persistiq.accounts", "acme,globex");
+            settings.put("persistiq.base-url", api.baseUrl().toString());
+            settings.put("cache.url", url);
+            settings.put("persistiq.account.acme.api-key", "acme-key-41");
+            settings.put("persistiq.account.acme.cache.schema", "acme");
+            settings.put("persistiq.account.globex.api-key", "globex-key-97");
+            settings.put("persistiq.account.globex.cache.schema", "globex");
+            settings.put("persistiq.streams", "users,leads");
+            settings.put("persistiq.retry-initial-delay", "20");
+
+            Map<String, SyncReport> reports;
+            try (SyncRuntime runtime = SyncRuntime.start(settings)) {
+                reports = runtime.syncAccounts(runtime.accounts());
+            }
+            assertTrue(reports.get("acme").succeeded() && reports.get("globex").succeeded(), () -> reports.toString());
+
+            Set<String> acme = ids(url, "acme.leads");
+            Set<String> globex = ids(url, "globex.leads");
+            assertEquals(300, acme.size());
+            assertEquals(325, globex.size());
+            assertEquals(new HashSet<>(api.account("acme").liveLeadIds()), acme);
+            assertEquals(new HashSet<>(api.account("globex").liveLeadIds()), globex);
+            assertTrue(Collections.disjoint(acme, globex), "a lead in both schemas");
+            assertTrue(Collections.disjoint(acme, api.account("globex").liveLeadIds()), "a globex lead in acme's schema");
+            // each schema's run log holds its own account's runs: one per stream, counting that account's leads
+            for (String[] account : new String[][] {{"acme", "300"}, {"globex", "325"}}) {
+                List<Map<String, Object>> runs = SyncTestSupport.rows(url,
+                        "SELECT stream, status, records_new FROM " + account[0] + "._sync_runs ORDER BY stream");
+                assertEquals(List.of(Map.of("stream", "leads", "status", "succeeded", "records_new", Long.parseLong(account[1])),
+                        Map.of("stream", "users", "status", "succeeded", "records_new", 2L)), runs.stream().map(SeveralAccountsTest::longs).toList(),
+                        account[0]);
+            }
+            // and nothing landed in the database's default schema
+            assertEquals(List.of(), SyncTestSupport.rows(url, "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'"));
+        }
     }
 
-    private static java.util.Set<String> ids(String url) throws Exception {
-        java.util.Set<String> ids = new java.util.HashSet<>();
-        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT id FROM leads")) {
-            while (rs.next()) ids.add(rs.getString(1));
-        }
+    /** A row with its whole numbers as longs (drivers answer int, long or BigDecimal by column type). */
+    private static Map<String, Object> longs(Map<String, Object> row) {
+        Map<String, Object> out = new HashMap<>();
+        row.forEach((k, v) -> out.put(k, v instanceof Number n ? (Object) n.longValue() : v));
+        return out;
+    }
+
+    private static Set<String> ids(String url, String table) throws Exception {
+        Set<String> ids = new HashSet<>();
+        SyncTestSupport.rows(url, "SELECT id FROM " + table).forEach(r -> ids.add((String) r.get("id")));
         return ids;
+    }
+
+    private static long requests(PersistIqSimulator api, String account, String pathPrefix) {
+        return api.requests().requests().stream().filter(r -> account.equals(r.account()) && r.path().startsWith(pathPrefix)).count();
     }
 
     @Test
