@@ -14,6 +14,7 @@ import io.persistiqsync.simulator.PersistIqSimulator;
 import io.persistiqsync.sync.StreamResult;
 import io.persistiqsync.sync.SyncReport;
 import io.persistiqsync.sync.SyncRequest;
+import io.persistiqsync.routes.RouteNames;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -63,7 +64,7 @@ public class SyncCommand implements Callable<Integer> {
                         return 1;
                     }
                 }
-                ProgressReporter reporter = runtime.context().getRegistry().lookupByNameAndType("syncProgress", ProgressReporter.class);
+                ProgressReporter reporter = runtime.context().getRegistry().lookupByNameAndType(RouteNames.SYNC_PROGRESS, ProgressReporter.class);
                 if (reporter != null) reporter.showOn(spec.commandLine().getErr(), progressMode);
                 Map<String, SyncReport> reports;
                 try {
