@@ -14,7 +14,6 @@ import io.persistiqsync.simulator.PersistIqSimulator;
 import io.persistiqsync.sync.StreamResult;
 import io.persistiqsync.sync.SyncReport;
 import io.persistiqsync.sync.SyncRequest;
-import io.persistiqsync.routes.RouteNames;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -64,7 +63,7 @@ public class SyncCommand implements Callable<Integer> {
                         return 1;
                     }
                 }
-                ProgressReporter reporter = runtime.context().getRegistry().lookupByNameAndType(RouteNames.SYNC_PROGRESS, ProgressReporter.class);
+                ProgressReporter reporter = runtime.context().getRegistry().lookupByNameAndType(ProgressReporter.REGISTRY_NAME, ProgressReporter.class);
                 if (reporter != null) reporter.showOn(spec.commandLine().getErr(), progressMode);
                 Map<String, SyncReport> reports;
                 try {

@@ -20,7 +20,6 @@ import io.persistiqsync.state.SyncRunLog;
 import io.persistiqsync.api.RatePacer;
 import io.persistiqsync.api.Secrets;
 import io.persistiqsync.sync.SyncSession;
-import io.persistiqsync.routes.RouteNames;
 
 /**
  * Everything an operator watches and steers the runtime with: the MBeans under {@value #DOMAIN}
@@ -94,7 +93,7 @@ public final class Operations extends ServiceSupport {
             // progress output (sync, run) follows the first account
             ProgressReporter progress = new ProgressReporter(monitor, management.progressInterval());
             context.getRegistry().bind("syncMonitor", monitor);
-            context.getRegistry().bind(RouteNames.SYNC_PROGRESS, progress);
+            context.getRegistry().bind(ProgressReporter.REGISTRY_NAME, progress);
             context.addService(progress, true, true);
         }
         ManagedRuntime runtime = new ManagedRuntime(context, settings, session, monitor, pacer, trigger);

@@ -34,6 +34,9 @@ import org.slf4j.LoggerFactory;
  * redraw leaves a stale copy of the block's first line behind.
  */
 public class ProgressReporter extends ServiceSupport {
+    /** its name in Camel's registry: Operations binds it, the sync command finds it there to draw the live block */
+    public static final String REGISTRY_NAME = "syncProgress";
+
     private static final Logger LOG = LoggerFactory.getLogger(ProgressReporter.class);
     private static final long LIVE_REFRESH_MILLIS = 250;
     private static final int BAR_WIDTH = 20;

@@ -68,6 +68,4 @@ public final class RouteNames {
     public static final String BACKOFF_RETRY_POLICY = "backoffRetryPolicy";
     public static final String CACHE_RETRY_POLICY = "cacheRetryPolicy";
     public static final String CACHE_RECOVERY = "cacheRecovery";
-    /** the live progress reporter (bound by Operations, looked up by the sync command) */
-    public static final String SYNC_PROGRESS = "syncProgress";
 }
