@@ -62,6 +62,16 @@ public final class SyncRunLog {
         return left.size();
     }
 
+    /**
+     * The counts of a run still going, written with each batch in its transaction: a run whose process
+     * dies keeps the counts of what it committed (the row is then marked interrupted), not zeros.
+     */
+    public static void progress(CacheStore store, long id, RunCounts counts) throws SQLException {
+        store.update("UPDATE " + store.table("_sync_runs") + " SET records_new = ?, records_changed = ?, records_unchanged = ?,"
+                + " records_deleted = ?, records_rejected = ?, pages = ?, requests = ? WHERE id = ?",
+                counts.created(), counts.changed(), counts.unchanged(), counts.deleted(), counts.rejected(), counts.pages(), counts.requests(), id);
+    }
+
     /** Records the outcome; joins the caller's transaction. */
     public static void finish(CacheStore store, long id, String status, RunCounts counts, String error, Instant finishedAt)
             throws SQLException {

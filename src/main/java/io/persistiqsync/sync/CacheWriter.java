@@ -13,10 +13,11 @@ import io.persistiqsync.cache.CacheStore;
 import io.persistiqsync.routes.RouteNames;
 import io.persistiqsync.state.RecordStateRepository;
 import io.persistiqsync.state.StreamStateStore;
+import io.persistiqsync.state.SyncRunLog;
 
 /**
- * The write stage: new and changed rows, the record state, rejected records and the checkpoint (the
- * page reached) commit in one transaction every {@code cache.pages-per-commit} pages and at the end of
+ * The write stage: new and changed rows, the record state, rejected records, the checkpoint (the
+ * page reached) and the run's counts so far commit in one transaction every {@code cache.pages-per-commit} pages and at the end of
  * each partition. A crash loses at most the uncommitted pages, which the next sync reads again. The
  * batch waiting for its commit is the run's ({@link StreamRun}); this bean holds nothing between calls.
  */
@@ -72,6 +73,7 @@ public class CacheWriter {
             db.reject(batch.rejected, run.runId(), now);
             var checkpointed = run.state().checkpoint(run.getPartition(), run.page());
             StreamStateStore.save(db, checkpointed);
+            SyncRunLog.progress(db, run.runId(), run.counts());
             db.commit();
             run.committed(checkpointed);
         } finally {

@@ -33,6 +33,11 @@ class CrashRecoveryTest {
             child.destroyForcibly();
             assertTrue(child.waitFor(20, TimeUnit.SECONDS));
             int askedBeforeCrash = env.simulator.requests().count("/v1/leads");
+            // the killed run's row counts what it committed: the rows stamped with its id
+            long killedRun = env.count("SELECT max(id) FROM _sync_runs WHERE stream = 'leads'");
+            long committedByKilled = env.count("SELECT count(*) FROM leads WHERE _sync_id = " + killedRun);
+            assertTrue(committedByKilled > 0, "the killed run committed some batches");
+            assertEquals(committedByKilled, env.count("SELECT records_new FROM _sync_runs WHERE id = " + killedRun));
             assertTrue(askedBeforeCrash < 40, "killed mid-way, after " + askedBeforeCrash + " of 40 pages");
 
             env.simulator.setLatency(Duration.ZERO);
