@@ -107,7 +107,7 @@ public class RunPlanner {
 
         StreamRun run = StreamRun.open(session, stream, runId, mode, now, state, columns, states);
         exchange.setProperty(RouteNames.STREAM_RUN, run);
-        LOG.info("{}: {}{}{}", stream.name(), mode, plan.resume() ? " (resuming after page " + state.checkpointPage() + ")" : "",
+        LOG.info("{}: {}{}{}", stream.name(), mode, plan.resume() ? resuming(state) : "",
                 state.passFilter() == null ? "" : " " + stream.filter().parameter + "=" + state.passFilter());
         if (session.keyRefused()) throw new ApiRefusedException(401, "skipped: the API refused the key for an earlier stream");
         List<String> partitions = partitions(db, stream, state, plan.resume());
@@ -144,5 +144,12 @@ public class RunPlanner {
         List<String> remaining = new ArrayList<>();
         for (String id : parentIds) if (id.compareTo(state.checkpointPartition()) >= 0) remaining.add(id);
         return remaining;
+    }
+
+    /** Where a resumed pass goes on, as the log says it (a pass that committed no page yet starts again at page 1). */
+    private static String resuming(StreamState state) {
+        String partition = state.checkpointPartition() == null ? "" : " in " + state.checkpointPartition();
+        return state.checkpointPage() > 0 ? " (resuming after page " + state.checkpointPage() + partition + ")"
+                : " (resuming its open pass" + (partition.isEmpty() ? " from page 1" : partition) + ")";
     }
 }
