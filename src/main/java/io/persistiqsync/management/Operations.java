@@ -2,7 +2,9 @@ package io.persistiqsync.management;
 
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import javax.management.JMException;
 import javax.management.ObjectName;
@@ -62,19 +64,25 @@ public final class Operations extends ServiceSupport {
 
     /**
      * Wires the operations side of every account into a context that has not started yet: each account
-     * its MBeans, health checks and meters; the first one's progress output; one remote JMX server and
-     * one graceful stop.
+     * its MBeans, health checks and meters; one progress output over all accounts, one remote JMX server
+     * and one graceful stop.
      */
     public static void install(CamelContext context, List<SyncSession> sessions, Secrets secrets) throws Exception {
         boolean several = sessions.size() > 1 || !sessions.get(0).account().name().equals(SyncSettings.DEFAULT_ACCOUNT);
+        Map<String, SyncMonitor> monitors = new LinkedHashMap<>();
         for (int i = 0; i < sessions.size(); i++) {
             SyncSession session = sessions.get(i);
-            install(context, session.settings(), session, session.pacer(), secrets, several ? session.account().name() : null, i == 0);
+            String account = several ? session.account().name() : null;
+            monitors.put(account == null ? "" : account, install(context, session.settings(), session, session.pacer(), secrets, account, i == 0));
         }
+        // progress output (sync, run) over every account's streams
+        ProgressReporter progress = new ProgressReporter(monitors, ManagementSettings.from(context.getPropertiesComponent()).progressInterval());
+        context.getRegistry().bind(ProgressReporter.REGISTRY_NAME, progress);
+        context.addService(progress, true, true);
         context.addService(new GracefulShutdown(context, sessions.get(0).settings().shutdownTimeoutSeconds()), true, true);
     }
 
-    private static void install(CamelContext context, SyncSettings settings, SyncSession session, RatePacer pacer, Secrets secrets,
+    private static SyncMonitor install(CamelContext context, SyncSettings settings, SyncSession session, RatePacer pacer, Secrets secrets,
             String account, boolean primary) throws Exception {
         ManagementSettings management = ManagementSettings.from(context.getPropertiesComponent());
         SyncTrigger trigger = new SyncTrigger(context, session);
@@ -89,16 +97,10 @@ public final class Operations extends ServiceSupport {
         context.getManagementStrategy().addEventNotifier(new RetryCounter(monitor, session.account().name()));
         context.addStartupListener(new StreamMetrics(monitor.streams(), account));
 
-        if (primary) {
-            // progress output (sync, run) follows the first account
-            ProgressReporter progress = new ProgressReporter(monitor, management.progressInterval());
-            context.getRegistry().bind("syncMonitor", monitor);
-            context.getRegistry().bind(ProgressReporter.REGISTRY_NAME, progress);
-            context.addService(progress, true, true);
-        }
         ManagedRuntime runtime = new ManagedRuntime(context, settings, session, monitor, pacer, trigger);
         context.addService(new Operations(context, management, monitor, runtime, trigger, cacheCheck, settings, secrets, account, primary), true,
                 true);
+        return monitor;
     }
 
     /** A stream's MBean in a one-account runtime: persistiq.sync:type=stream,name=STREAM. */

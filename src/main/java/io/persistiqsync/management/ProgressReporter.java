@@ -9,10 +9,12 @@ import java.io.PrintWriter;
 import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -61,7 +63,8 @@ public class ProgressReporter extends ServiceSupport {
         OFF
     }
 
-    private final SyncMonitor monitor;
+    /** every account's monitor, by the label its streams get in the output (empty: a one-account runtime) */
+    private final Map<String, SyncMonitor> monitors;
     private final Duration interval;
     private ScheduledExecutorService timer;
     private ScheduledFuture<?> ticking;
@@ -76,9 +79,23 @@ public class ProgressReporter extends ServiceSupport {
     /** standard error as it was before the live block took it over (null: not taken over) */
     private PrintStream stderr;
 
-    ProgressReporter(SyncMonitor monitor, Duration interval) {
-        this.monitor = monitor;
+    ProgressReporter(Map<String, SyncMonitor> monitors, Duration interval) {
+        this.monitors = monitors;
         this.interval = interval;
+    }
+
+    /** Every account's sync as one: with several accounts each stream shows as ACCOUNT/STREAM, in the accounts' order. */
+    private SyncProgress progress() {
+        boolean running = false;
+        Instant started = null;
+        List<StreamProgress> streams = new ArrayList<>();
+        for (Map.Entry<String, SyncMonitor> account : monitors.entrySet()) {
+            SyncProgress p = account.getValue().progress();
+            running |= p.running();
+            if (p.started() != null && (started == null || p.started().isBefore(started))) started = p.started();
+            for (StreamProgress stream : p.streams()) streams.add(account.getKey().isEmpty() ? stream : stream.named(account.getKey() + "/" + stream.stream()));
+        }
+        return new SyncProgress(running, started, streams);
     }
 
     /** Shows progress on a command's output instead of the log. */
@@ -95,7 +112,7 @@ public class ProgressReporter extends ServiceSupport {
 
     /** Draws the final state of a live block (call before printing anything else after the sync), and gives standard error back. */
     public void finish() {
-        SyncProgress progress = monitor.progress();
+        SyncProgress progress = progress();
         PrintStream live;
         synchronized (this) {
             if (mode == Mode.LIVE && drawn > 0) {
@@ -139,7 +156,7 @@ public class ProgressReporter extends ServiceSupport {
 
     void tick() {
         try {
-            SyncProgress progress = monitor.progress(); // outside our lock: the streams' locks are never taken under it
+            SyncProgress progress = progress(); // outside our lock: the streams' locks are never taken under it
             synchronized (this) {
                 if (mode == Mode.LIVE) {
                     if (progress.running() || drawn > 0) draw(block(progress));
@@ -252,18 +269,20 @@ public class ProgressReporter extends ServiceSupport {
     static List<String> block(SyncProgress progress) {
         List<String> lines = new ArrayList<>();
         int total = progress.streams().size();
+        // names are 16 wide, or as wide as the longest (acme/campaign_leads where there are several accounts)
+        String name = "  %-" + progress.streams().stream().mapToInt(s -> s.stream().length()).reduce(16, Math::max) + "s";
         lines.add(String.format("sync %s %d/%d streams  %s", bar(progress.done(), total), progress.done(), total,
                 clock(progress.elapsed().toMillis() / 1000.0)));
         for (StreamProgress s : progress.streams()) {
             if ("waiting".equals(s.status())) {
-                lines.add(String.format("  %-16s %-11s", s.stream(), s.status()));
+                lines.add(String.format(name + " %-11s", s.stream(), s.status()));
                 continue;
             }
             String rate = s.running() ? String.format("%,8.0f/s", s.recordsPerSecond()) : "          ";
             String parts = s.partitions() > 1
                     ? String.format("  %s %d/%d campaigns", bar(s.partitionsStarted(), s.partitions()), s.partitionsStarted(), s.partitions())
                     : "";
-            lines.add(String.format("  %-16s %-11s %,10d records %,7d pages %s %s%s", s.stream(), s.status(), s.records(), s.pages(), rate,
+            lines.add(String.format(name + " %-11s %,10d records %,7d pages %s %s%s", s.stream(), s.status(), s.records(), s.pages(), rate,
                     clock(s.seconds()), parts));
         }
         return lines;

@@ -12,6 +12,11 @@ package io.persistiqsync.management;
 record StreamProgress(String stream, String status, long records, long pages, double recordsPerSecond, double seconds, int partitions,
         int partitionsStarted) {
 
+    /** The same progress under another name (ACCOUNT/STREAM where a runtime has several accounts). */
+    StreamProgress named(String name) {
+        return new StreamProgress(name, status, records, pages, recordsPerSecond, seconds, partitions, partitionsStarted);
+    }
+
     static StreamProgress waiting(String stream) {
         return new StreamProgress(stream, "waiting", 0, 0, 0, 0, 0, 0);
     }

@@ -77,6 +77,25 @@ class ProgressOutputTest {
         assertFalse(LINE.matcher(err).find(), "no plain lines in live mode");
     }
 
+    /** With several accounts the block has every account's streams, each named ACCOUNT/STREAM (it followed the first account only). */
+    @Test
+    void withSeveralAccountsTheBlockShowsEveryAccountsStreams() throws Exception {
+        try (SyncTestSupport accounts = new SyncTestSupport(SimulatorSettings.builder().users(2).leads(300).campaigns(1)
+                .latency(Duration.ofMillis(50)).account("acme", "acme-key-41", 0).account("globex", "globex-key-97", 0))) {
+            accounts.set("persistiq.accounts", "acme,globex").set("sync.progress-interval", "PT0.2S")
+                    .set("persistiq.account.acme.api-key", "acme-key-41")
+                    .set("persistiq.account.acme.cache.url", "jdbc:duckdb:" + accounts.dir.resolve("acme.duckdb"))
+                    .set("persistiq.account.globex.api-key", "globex-key-97")
+                    .set("persistiq.account.globex.cache.url", "jdbc:duckdb:" + accounts.dir.resolve("globex.duckdb"));
+            Result r = accounts.cli("sync", "--streams", "leads", "--progress", "live");
+            assertEquals(0, r.exitCode(), r::toString);
+            String err = r.err();
+            assertTrue(err.contains("[####################] 2/2 streams"), "the final state, both accounts: " + err);
+            assertTrue(Pattern.compile("\033\\[2K  acme/leads +succeeded ").matcher(err).find(), err);
+            assertTrue(Pattern.compile("\033\\[2K  globex/leads +succeeded ").matcher(err).find(), err);
+        }
+    }
+
     @Test
     void offMeansNothingAndABadModeIsAUsageError() {
         Result off = env.cli("sync", "--streams", "users", "--progress", "off");
