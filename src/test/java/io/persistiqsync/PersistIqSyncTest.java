@@ -1,5 +1,8 @@
 package io.persistiqsync;
 
+import javax.management.ObjectName;
+import javax.management.MBeanServer;
+import java.lang.management.ManagementFactory;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -83,6 +86,28 @@ class PersistIqSyncTest {
             long[] seen = {0};
             assertEquals(250, piq.forEachRow("leads", null, rs -> seen[0] += rs.getString("id") == null ? 0 : 1));
             assertEquals(250, seen[0]);
+        }
+    }
+
+    /** Two instances in one JVM keep their own MBeans: the second's carry Camel's unique context name, and closing it leaves the first's. */
+    @Test
+    void twoInstancesInOneJvmKeepTheirOwnMBeans() throws Exception {
+        MBeanServer jmx = ManagementFactory.getPlatformMBeanServer();
+        try (PersistIqSync first = builder(KEY, "first.duckdb").build()) {
+            try (PersistIqSync second = builder(KEY, "second.duckdb").build()) {
+                Set<ObjectName> runtimes = jmx.queryNames(new ObjectName("persistiq.sync:type=runtime,*"), null);
+                assertEquals(2, runtimes.size(), runtimes::toString);
+                assertTrue(runtimes.contains(new ObjectName("persistiq.sync:type=runtime")), runtimes::toString);
+                ObjectName secondRuntime = runtimes.stream().filter(n -> n.getKeyProperty("context") != null).findFirst().orElseThrow();
+                assertTrue(jmx.isRegistered(new ObjectName("persistiq.sync:context=" + secondRuntime.getKeyProperty("context")
+                        + ",type=stream,name=leads")), runtimes::toString);
+                second.sync("users");
+                assertEquals(1L, jmx.getAttribute(secondRuntime, "SyncsStarted"), "the second's sync shows on its own MBean");
+                assertEquals(0L, jmx.getAttribute(new ObjectName("persistiq.sync:type=runtime"), "SyncsStarted"), "not on the first's");
+            }
+            assertTrue(jmx.isRegistered(new ObjectName("persistiq.sync:type=runtime")), "closing the second leaves the first's MBeans");
+            assertTrue(jmx.isRegistered(new ObjectName("persistiq.sync:type=stream,name=leads")));
+            assertEquals(1, jmx.queryNames(new ObjectName("persistiq.sync:type=runtime,*"), null).size());
         }
     }
 

@@ -114,11 +114,28 @@ public final class Operations extends ServiceSupport {
 
     /** With several accounts: persistiq.sync:account=ACCOUNT,type=stream,name=STREAM (null: the one-account name). */
     public static ObjectName streamName(String account, String stream) throws JMException {
-        return new ObjectName(DOMAIN + ":" + (account == null ? "" : "account=" + account + ",") + "type=stream,name=" + stream);
+        return streamName(null, account, stream);
     }
 
     public static ObjectName runtimeName(String account) throws JMException {
-        return new ObjectName(DOMAIN + ":" + (account == null ? "" : "account=" + account + ",") + "type=runtime");
+        return runtimeName(null, account);
+    }
+
+    /**
+     * A second runtime in one JVM (an application embedding PersistIqSync twice) gets the context name Camel
+     * made unique for it (persistiq-sync-1) as a first key, as Camel's own MBeans do: neither overwrites the
+     * other's. The first runtime, and every CLI process, keep the plain names.
+     */
+    public static ObjectName streamName(String context, String account, String stream) throws JMException {
+        return new ObjectName(DOMAIN + ":" + keys(context, account) + "type=stream,name=" + stream);
+    }
+
+    public static ObjectName runtimeName(String context, String account) throws JMException {
+        return new ObjectName(DOMAIN + ":" + keys(context, account) + "type=runtime");
+    }
+
+    private static String keys(String context, String account) {
+        return (context == null ? "" : "context=" + context + ",") + (account == null ? "" : "account=" + account + ",");
     }
 
     @Override
@@ -167,9 +184,12 @@ public final class Operations extends ServiceSupport {
             LOG.info("JMX is off (camel.main.jmx-enabled=false): no MBeans");
             return;
         }
+        // Camel gives a context a name of its own (persistiq-sync-1) when one of the same name runs in this JVM
+        String unique = context.getManagementName() == null || context.getManagementName().equals(context.getName()) ? null
+                : context.getManagementName();
         // forced: a runtime stopped without unregistering (a test JVM) must not block the next one
-        register(agent, runtime, runtimeName(account));
-        for (ManagedStream s : monitor.streams()) register(agent, s, streamName(account, s.name()));
+        register(agent, runtime, runtimeName(unique, account));
+        for (ManagedStream s : monitor.streams()) register(agent, s, streamName(unique, account, s.name()));
     }
 
     private void register(ManagementAgent agent, Object mbean, ObjectName name) throws JMException {
