@@ -79,6 +79,11 @@ public record SyncSettings(
             "cache.retry-initial-delay", "cache.retry-max-delay", "sync.schedule-enabled", "sync.progress-interval",
             "sync.max-parallel-accounts");
 
+    /** Whether this runtime runs the Quartz schedule (`run`), rather than one-shot commands or an embedded sync. */
+    public static boolean scheduleEnabled(PropertiesComponent properties) {
+        return properties.resolveProperty("sync.schedule-enabled").map(Boolean::parseBoolean).orElse(false);
+    }
+
     /** The settings of the first configured account (the only one, `default`, without persistiq.accounts). */
     public static SyncSettings from(PropertiesComponent properties) {
         return from(properties, accounts(properties).get(0));

@@ -140,7 +140,7 @@ public final class Operations extends ServiceSupport {
 
     @Override
     protected void doStart() throws Exception {
-        if (context.getPropertiesComponent().resolveProperty("sync.schedule-enabled").map(Boolean::parseBoolean).orElse(false)) restoreLastRuns();
+        if (SyncSettings.scheduleEnabled(context.getPropertiesComponent())) restoreLastRuns();
         registerMBeans();
         registerHealthChecks();
         if (primary && settings.remoteJmx()) {

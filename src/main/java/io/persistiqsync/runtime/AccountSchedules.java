@@ -34,7 +34,7 @@ final class AccountSchedules extends MainListenerSupport {
         }
         // one-shot commands and embedded syncs have no schedule: without its routes Quartz is never
         // started, nor stopped (its scheduler took ~0.6 s of every `sync`'s start and close)
-        if (!context.getPropertiesComponent().resolveProperty("sync.schedule-enabled").map(Boolean::parseBoolean).orElse(false)) return;
+        if (!SyncSettings.scheduleEnabled(context.getPropertiesComponent())) return;
         for (SyncSession session : sessions.all()) {
             String account = session.account().name();
             TemplatedRouteBuilder.builder(context, TEMPLATE).routeId(routeId(account)).parameter("account", account)

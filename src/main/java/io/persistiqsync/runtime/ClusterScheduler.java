@@ -50,7 +50,7 @@ final class ClusterScheduler {
 
     /** Sets camel-quartz up for the cluster when `run` has it switched on; answers whether it did. */
     static boolean install(CamelContext context, ClusterSettings cluster, SyncSettings settings, Secrets secrets) {
-        boolean scheduled = context.getPropertiesComponent().resolveProperty("sync.schedule-enabled").map(Boolean::parseBoolean).orElse(false);
+        boolean scheduled = SyncSettings.scheduleEnabled(context.getPropertiesComponent());
         if (!cluster.enabled() || !scheduled) return false;
         Database db = database(cluster, settings);
         try {
